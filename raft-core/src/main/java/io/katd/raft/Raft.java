@@ -278,8 +278,24 @@ final class Raft {
             return false;
         }
         li = raftLog.append(stamped);
-        send(Message.newBuilder().setType(MsgAppResp).setTo(id).setIndex(li));
+        selfAck(li);
         return true;
+    }
+
+    /**
+     * Queues the leader's acknowledgement of its own log up to {@code index}. An ack
+     * covers every earlier index, so a pending self-ack of this term is replaced rather
+     * than joined by another: one self-ack per Ready however many proposals it holds.
+     */
+    private void selfAck(long index) {
+        for (int i = msgsAfterAppend.size() - 1; i >= 0; i--) {
+            Message m = msgsAfterAppend.get(i);
+            if (m.getTo() == id && m.getType() == MsgAppResp && m.getTerm() == term) {
+                msgsAfterAppend.remove(i);
+                break;
+            }
+        }
+        send(Message.newBuilder().setType(MsgAppResp).setTo(id).setIndex(index));
     }
 
     private boolean increaseUncommittedSize(List<Entry> ents) {
