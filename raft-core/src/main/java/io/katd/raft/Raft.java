@@ -740,7 +740,13 @@ final class Raft {
      * pending, it does not fit the joint state, or it would be invalid when applied.
      */
     private boolean refuseConfChange(Entry e) {
-        ConfChangeV2 cc = decodeConfChange(e);
+        ConfChangeV2 cc;
+        try {
+            cc = decodeConfChange(e);
+        } catch (IllegalArgumentException ex) {
+            log.warn("{} ignoring malformed conf change proposal: {}", id, ex.getMessage());
+            return true;
+        }
         boolean alreadyPending = pendingConfIndex > raftLog.applied();
         boolean alreadyJoint = trk.config().voters().isJoint();
         boolean wantsLeaveJoint = ConfChanges.leaveJoint(cc);
