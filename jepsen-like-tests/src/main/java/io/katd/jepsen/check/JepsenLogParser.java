@@ -1,0 +1,83 @@
+package io.katd.jepsen.check;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the client events of a Jepsen log, as written by {@code jepsen.util}:
+ *
+ * <pre>
+ * INFO  jepsen.util - 3	:invoke	:write	4
+ * INFO  jepsen.util - 1	:ok	:cas	[4 0]
+ * INFO  jepsen.util - 0	:ok	:read	nil
+ * </pre>
+ *
+ * <p>Fields may be separated by tabs or spaces. Lines that are not client events (other log
+ * output, nemesis lines whose process is not a number) are skipped; a client event line that
+ * cannot be read is an error naming the file and line.
+ */
+public final class JepsenLogParser {
+  // A client event: "jepsen.util - <process>" then the rest; anything else is other output.
+  private static final Pattern EVENT =
+      Pattern.compile("\\bjepsen\\.util\\s+-\\s+(\\d+)\\s+(.*)$");
+
+  private JepsenLogParser() {}
+
+  /** Parses a log file. */
+  public static History parse(Path file) throws IOException {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return parse(file.getFileName().toString(), reader);
+    }
+  }
+
+  /** Parses a log; {@code source} names it in errors and reports. */
+  public static History parse(String source, Reader input) throws IOException {
+    BufferedReader reader = new BufferedReader(input);
+    List<Event> events = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
+    int lineNumber = 0;
+    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      lineNumber++;
+      Matcher matcher = EVENT.matcher(line);
+      if (!matcher.find()) {
+        continue;
+      }
+      try {
+        events.add(event(matcher.group(1), line, matcher.start(2)));
+      } catch (IllegalArgumentException e) {
+        throw new HistoryFormatException(source, lineNumber, e.getMessage());
+      }
+      lines.add(lineNumber);
+    }
+    return History.of(source, events, lines);
+  }
+
+  private static Event event(String processText, String line, int restStart) {
+    int process;
+    try {
+      process = Integer.parseInt(processText);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("process id out of range: " + processText);
+    }
+    // Parsed in place so that error columns count from the start of the line.
+    List<Object> fields = Edn.parseAll(line, restStart);
+    if (fields.size() != 3 || !(fields.get(0) instanceof Edn.Keyword type)
+        || !(fields.get(1) instanceof Edn.Keyword f)) {
+      throw new IllegalArgumentException("expected ':type :f value' after the process, got '"
+          + line.substring(restStart).strip() + "'");
+    }
+    EventType eventType = EventType.fromWireName(type.name());
+    if (eventType == null) {
+      throw new IllegalArgumentException("unknown event type " + type);
+    }
+    return Event.of(process, eventType, f.name(), null, Edn.toEventValue(fields.get(2)));
+  }
+}
