@@ -77,6 +77,11 @@ final class RaftLog {
 
     /** The term at {@code index}, or 0 when it is out of the log's bounds. */
     long termOrZero(long index) {
+        // Checked here rather than by catching: a follower asks about every new entry
+        // it receives, and those are beyond the last index by definition.
+        if (index < firstIndex() - 1 || index > lastIndex()) {
+            return 0;
+        }
         try {
             return term(index);
         } catch (StorageException.Compacted | StorageException.Unavailable e) {
@@ -85,6 +90,9 @@ final class RaftLog {
     }
 
     boolean matchTerm(long index, long term) {
+        if (index < firstIndex() - 1 || index > lastIndex()) {
+            return false;
+        }
         try {
             return term(index) == term;
         } catch (StorageException.Compacted | StorageException.Unavailable e) {
