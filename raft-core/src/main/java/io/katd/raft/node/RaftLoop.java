@@ -99,6 +99,7 @@ final class RaftLoop<R> implements Runnable {
         long nextTickNanos = config.clock().nanoTime() + tickNanos;
         while (!shared.stopRequested()) {
             long nowNanos = config.clock().nanoTime();
+            requests.beginCycle();
             int ticked = 0;
             while (nowNanos - nextTickNanos >= 0 && ticked < TICKS_PER_CYCLE_MAX) {
                 node.tick();

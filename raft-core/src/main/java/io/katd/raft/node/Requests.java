@@ -35,6 +35,8 @@ final class Requests<R> {
     private static final class Pending<T> {
         final CompletableFuture<T> future;
         final long deadlineTick;
+        // The raft loop's cycle in which the request reached the protocol.
+        final long cycle;
         // The index of the entry in this node's log; 0 while unknown.
         long index;
         // For a membership change proposed as leader: where and in which term the entry
@@ -42,9 +44,10 @@ final class Requests<R> {
         long expectedIndex;
         long expectedTerm;
 
-        Pending(CompletableFuture<T> future, long deadlineTick) {
+        Pending(CompletableFuture<T> future, long deadlineTick, long cycle) {
             this.future = future;
             this.deadlineTick = deadlineTick;
+            this.cycle = cycle;
         }
     }
 
@@ -68,6 +71,7 @@ final class Requests<R> {
     private final Completer completer;
     private final long timeoutTicks;
     private long lastSequence;
+    private long cycle;
     // Proposals and membership changes by sequence. Every request gets the same timeout,
     // so insertion order is deadline order and expiry only looks at the head.
     private final LinkedHashMap<Long, Pending<R>> proposals = new LinkedHashMap<>();
@@ -103,6 +107,11 @@ final class Requests<R> {
         return ++lastSequence;
     }
 
+    /** The raft loop starts a new cycle (see {@link #onLeadershipChange}). */
+    void beginCycle() {
+        cycle++;
+    }
+
     /**
      * A fresh read context, never reused: 8 bytes of node id, then a counter that starts
      * at a random point each run, so that contexts of different nodes and runs differ.
@@ -114,12 +123,12 @@ final class Requests<R> {
     }
 
     void addProposal(long sequence, CompletableFuture<R> future, long nowTick) {
-        proposals.put(sequence, new Pending<>(future, nowTick + timeoutTicks));
+        proposals.put(sequence, new Pending<>(future, nowTick + timeoutTicks, cycle));
     }
 
     void addChange(long sequence, CompletableFuture<ConfState> future, long nowTick,
             long expectedIndex, long expectedTerm) {
-        Pending<ConfState> p = new Pending<>(future, nowTick + timeoutTicks);
+        Pending<ConfState> p = new Pending<>(future, nowTick + timeoutTicks, cycle);
         p.expectedIndex = expectedIndex;
         p.expectedTerm = expectedTerm;
         changes.put(sequence, p);
@@ -138,12 +147,16 @@ final class Requests<R> {
         return p != null ? p : changes.get(sequence);
     }
 
-    /** A Ready's entries were persisted: they replace the log from their first index on. */
+    /**
+     * A Ready's entries were persisted: they replace the log from their first index on.
+     * A request of ours whose entry was replaced (by a new leader's entries) fails: its
+     * outcome is unknown, since another node may still hold the entry.
+     */
     void onPersisted(List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        forgetIndexesFrom(entries.get(0).getIndex());
+        List<Long> replaced = forgetIndexesFrom(entries.get(0).getIndex());
         for (Entry e : entries) {
             ProposalEnvelope env = envelopeOf(e);
             if (!isOurs(env)) {
@@ -155,23 +168,41 @@ final class Requests<R> {
                 sequenceByIndex.put(e.getIndex(), env.getSequence());
             }
         }
+        failReplaced(replaced, "a new leader's entries");
         failRefusedChanges(entries);
     }
 
-    /** A snapshot replaced the whole log: no index of ours is known any more. */
+    /** A snapshot replaced the whole log. */
     void onSnapshot() {
-        forgetIndexesFrom(0);
+        failReplaced(forgetIndexesFrom(0), "a snapshot from the leader");
     }
 
-    private void forgetIndexesFrom(long first) {
-        Map<Long, Long> replaced = sequenceByIndex.tailMap(first);
-        for (long sequence : replaced.values()) {
+    /** Forgets the indexes from {@code first} on; returns the sequences that had them. */
+    private List<Long> forgetIndexesFrom(long first) {
+        Map<Long, Long> tail = sequenceByIndex.tailMap(first);
+        List<Long> sequences = new ArrayList<>(tail.values());
+        for (long sequence : sequences) {
             Pending<?> p = pending(sequence);
             if (p != null) {
                 p.index = 0;
             }
         }
-        replaced.clear();
+        tail.clear();
+        return sequences;
+    }
+
+    private void failReplaced(List<Long> sequences, String by) {
+        for (long sequence : sequences) {
+            Pending<?> p = pending(sequence);
+            if (p == null || p.index != 0) {
+                continue;
+            }
+            proposals.remove(sequence);
+            changes.remove(sequence);
+            completer.fail(p.future, new LeadershipLostException("node " + nodeId
+                    + ": the entry was replaced in this node's log by " + by
+                    + "; the outcome is unknown"));
+        }
     }
 
     private static ProposalEnvelope envelopeOf(Entry e) {
@@ -262,7 +293,11 @@ final class Requests<R> {
     /**
      * The leader or term this node knows changed. Requests whose entry is known to be
      * committed (at or below {@code commitIndex} in this node's log) keep waiting for the
-     * apply; reads already confirmed keep waiting too; everything else fails.
+     * apply; reads already confirmed keep waiting too; everything else fails. Proposals
+     * made in the current cycle are kept: the protocol may have changed leadership before
+     * they reached it (this cycle's inputs come before its Ready), so they were proposed
+     * under the new leader; a proposal that was not is caught by a later change, by its
+     * entry being replaced, or by the timeout.
      */
     void onLeadershipChange(long commitIndex, String change) {
         String unknown = "node " + nodeId + " lost track of the leader before the entry was"
@@ -287,7 +322,7 @@ final class Requests<R> {
         Iterator<Pending<T>> it = map.values().iterator();
         while (it.hasNext()) {
             Pending<T> p = it.next();
-            if (p.index > 0 && p.index <= commitIndex) {
+            if ((p.index > 0 && p.index <= commitIndex) || p.cycle == cycle) {
                 continue;
             }
             it.remove();
