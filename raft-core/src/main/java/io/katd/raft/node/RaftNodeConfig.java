@@ -42,7 +42,9 @@ import org.slf4j.Logger;
  * @param random the source of randomized election timeouts and of this run's incarnation
  * @param clock the source of time for ticks
  * @param completionExecutor where futures complete and listeners run; null means a
- *     single thread owned by the node and stopped when it closes
+ *     single thread owned by the node and stopped when it closes. It must run tasks on
+ *     its own threads (never inline on the submitting thread, which is the raft thread),
+ *     and in submission order if listeners must see changes in order
  */
 public record RaftNodeConfig(
         long id,
