@@ -43,9 +43,10 @@ final class Completer {
     }
 
     /**
-     * Runs {@code task} on the executor. After the node's own executor was shut down
-     * (only the threads that drain a stopped node's inbox get here, never the raft
-     * thread) the task runs on the calling thread, so that no future is left pending.
+     * Runs {@code task} on the executor; if the executor refuses it, on the calling
+     * thread, so that no future is left pending. The node's own executor refuses only
+     * after it was shut down, which happens after the raft thread's last task: then only
+     * threads that drain a stopped node's inbox get here, never the raft thread.
      */
     void run(Runnable task) {
         try {
