@@ -297,19 +297,20 @@ public final class WatchHub implements AutoCloseable {
     }
 
     private void requestSync() {
-        if (syncQueued.compareAndSet(false, true)) {
-            submitQuietly(this::sync);
+        if (syncQueued.compareAndSet(false, true) && !submitQuietly(this::sync)) {
+            syncQueued.set(false);
         }
     }
 
     // For tasks submitted from delivery threads, which have no one to report a rejection to.
-    private void submitQuietly(Runnable task) {
+    private boolean submitQuietly(Runnable task) {
         try {
             applyExecutor.execute(task);
+            return true;
         } catch (RejectedExecutionException e) {
             // Only an apply executor that is shutting down rejects; the node is stopping.
-            syncQueued.set(false);
             LOG.debug("apply executor rejected a watch task", e);
+            return false;
         }
     }
 
