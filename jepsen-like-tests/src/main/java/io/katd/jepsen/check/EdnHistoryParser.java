@@ -1,12 +1,8 @@
 package io.katd.jepsen.check;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,35 +31,20 @@ public final class EdnHistoryParser {
 
   /** Parses a history file. */
   public static History parse(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(file.getFileName().toString(), reader);
-    }
+    return HistoryLines.read(file, EdnHistoryParser::decodeLine);
   }
 
   /** Parses a history; {@code source} names it in errors and reports. */
   public static History parse(String source, Reader input) throws IOException {
-    BufferedReader reader = new BufferedReader(input);
-    List<Event> events = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    int lineNumber = 0;
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      lineNumber++;
-      String text = line.strip();
-      if (text.isEmpty() || text.startsWith(";")) {
-        continue;
-      }
-      Event event;
-      try {
-        event = event(Edn.parse(text));
-      } catch (IllegalArgumentException e) {
-        throw new HistoryFormatException(source, lineNumber, e.getMessage());
-      }
-      if (event != null) {
-        events.add(event);
-        lines.add(lineNumber);
-      }
+    return HistoryLines.read(source, input, EdnHistoryParser::decodeLine);
+  }
+
+  private static Event decodeLine(String line) {
+    String text = line.strip();
+    if (text.isEmpty() || text.startsWith(";")) {
+      return null;
     }
-    return History.of(source, events, lines);
+    return event(Edn.parse(text));
   }
 
   /** The event of one map, or null for a non-client (nemesis) event. */

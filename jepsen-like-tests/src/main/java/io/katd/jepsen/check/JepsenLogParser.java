@@ -1,12 +1,8 @@
 package io.katd.jepsen.check;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,31 +29,20 @@ public final class JepsenLogParser {
 
   /** Parses a log file. */
   public static History parse(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(file.getFileName().toString(), reader);
-    }
+    return HistoryLines.read(file, JepsenLogParser::decodeLine);
   }
 
   /** Parses a log; {@code source} names it in errors and reports. */
   public static History parse(String source, Reader input) throws IOException {
-    BufferedReader reader = new BufferedReader(input);
-    List<Event> events = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    int lineNumber = 0;
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      lineNumber++;
-      Matcher matcher = EVENT.matcher(line);
-      if (!matcher.find()) {
-        continue;
-      }
-      try {
-        events.add(event(matcher.group(1), line, matcher.start(2)));
-      } catch (IllegalArgumentException e) {
-        throw new HistoryFormatException(source, lineNumber, e.getMessage());
-      }
-      lines.add(lineNumber);
+    return HistoryLines.read(source, input, JepsenLogParser::decodeLine);
+  }
+
+  private static Event decodeLine(String line) {
+    Matcher matcher = EVENT.matcher(line);
+    if (!matcher.find()) {
+      return null;
     }
-    return History.of(source, events, lines);
+    return event(matcher.group(1), line, matcher.start(2));
   }
 
   private static Event event(String processText, String line, int restStart) {

@@ -1,13 +1,11 @@
 package io.katd.jepsen.check;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,30 +27,16 @@ public final class JsonlHistory {
 
   /** Reads a history file. */
   public static History read(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return read(file.getFileName().toString(), reader);
-    }
+    return HistoryLines.read(file, JsonlHistory::decodeLine);
   }
 
   /** Reads a history; {@code source} names it in errors and reports. */
   public static History read(String source, Reader input) throws IOException {
-    BufferedReader reader = new BufferedReader(input);
-    List<Event> events = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    int lineNumber = 0;
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      lineNumber++;
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        events.add(event(Json.parse(line)));
-      } catch (IllegalArgumentException e) {
-        throw new HistoryFormatException(source, lineNumber, e.getMessage());
-      }
-      lines.add(lineNumber);
-    }
-    return History.of(source, events, lines);
+    return HistoryLines.read(source, input, JsonlHistory::decodeLine);
+  }
+
+  private static Event decodeLine(String line) {
+    return line.isBlank() ? null : event(Json.parse(line));
   }
 
   /** Writes events, one line each. */
