@@ -48,8 +48,8 @@ class NettyTransportTest {
             assertThat(inB.next().getCommit()).isEqualTo(i);
         }
         assertThat(inA.unreachable).isEmpty();
-        assertThat(a.stats().messagesSent()).isEqualTo(1_000);
-        assertThat(b.stats().messagesReceived()).isEqualTo(1_000);
+        Await.until("both sides counted 1,000 messages", () -> a.stats().messagesSent() == 1_000
+                && b.stats().messagesReceived() == 1_000);
     }
 
     @Test

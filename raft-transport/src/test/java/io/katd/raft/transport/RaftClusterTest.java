@@ -68,8 +68,11 @@ class RaftClusterTest {
             c.restart(3);
             c.awaitValues(expected, 1, 2, 3);
             assertThat(c.machines.get(3L).restores()).isGreaterThan(restoresBefore);
-            assertThat(c.transports.get(1L).stats().snapshotsSent()).isPositive();
-            assertThat(c.transports.get(3L).stats().snapshotsReceived()).isPositive();
+            // Node 3 installs before node 1 reads its answer: wait for that too.
+            Await.until("node 1 hears that node 3 installed the snapshot",
+                    () -> c.transports.get(1L).stats().snapshotsSent() > 0);
+            Await.until("node 3 counted the snapshot",
+                    () -> c.transports.get(3L).stats().snapshotsReceived() > 0);
             assertThat(c.stores.get(3L).size()).isPositive();
             Await.until("the leader replicates to node 3 again", () -> c.node(1).status()
                     .progress().get(3L).state() == ProgressState.REPLICATE);

@@ -11,7 +11,6 @@ import io.katd.proto.raft.SnapshotMetadata;
 import io.katd.raft.SnapshotStatus;
 import io.katd.raft.transport.RecordingInbound.SnapshotReport;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +87,7 @@ class SnapshotStreamTest {
         assertThat(storeB.data(120, 3)).hasValue(data);
         assertThat(storeB.largestWriteBytes.get()).isLessThanOrEqualTo(1 << 20);
         assertThat(ab[0].stats().snapshotsSent()).isEqualTo(1);
-        assertThat(ab[1].stats().snapshotsReceived()).isEqualTo(1);
+        Await.until("node 2 counted the snapshot", () -> ab[1].stats().snapshotsReceived() == 1);
         assertThat(inA.snapshotReports).isEmpty();
     }
 
@@ -119,19 +118,18 @@ class SnapshotStreamTest {
         long size = 100L << 20;
         int crc = storeA.generate(METADATA, size, 42);
         NettyTransport[] ab = pair(storeA, storeB);
-        long heapBefore = usedHeapBytes();
         ab[0].send(List.of(msgSnap(ByteString.EMPTY)));
         assertThat(inA.nextReport()).isEqualTo(new SnapshotReport(2, SnapshotStatus.FINISH));
         assertThat(inB.next().getSnapshot().getMetadata()).isEqualTo(METADATA);
         assertThat(storeB.crc32c(120, 3)).hasValue(crc);
         assertThat(storeB.crcOfFile(120, 3)).isEqualTo(crc);
         // Chunks, not one buffer: never more than the window in flight, each at most a
-        // chunk (and the test JVM's heap, 384 MB, could not hold the snapshot three times).
+        // chunk. The test JVM's heap (384 MB) and direct memory (128 MB) could not hold the
+        // copies a single-buffer transfer makes.
         Counters sent = ab[0].counters();
         assertThat(sent.snapshotInflightChunksMax()).isBetween(1L, 4L);
         assertThat(sent.snapshotChunkBytesMax()).isEqualTo(1 << 20);
         assertThat(storeB.largestWriteBytes.get()).isLessThanOrEqualTo(1 << 20);
-        assertThat(usedHeapBytes() - heapBefore).isLessThan(size);
     }
 
     @Test
@@ -168,7 +166,8 @@ class SnapshotStreamTest {
         assertThat(storeB.size()).isZero();
         assertThat(storeB.openWriters()).isZero();
         assertThat(inB.received).isEmpty();
-        assertThat(ab[1].stats().snapshotReceiveFailures()).isEqualTo(1);
+        Await.until("node 2 counted the failure",
+                () -> ab[1].stats().snapshotReceiveFailures() == 1);
         // A closed transport tells its node nothing more.
         assertThat(inA.snapshotReports).isEmpty();
     }
@@ -275,9 +274,5 @@ class SnapshotStreamTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    private static long usedHeapBytes() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
