@@ -41,6 +41,8 @@ final class Peer {
     private final TransportContext t;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
+    // Filled by the raft thread, drained by the loop. Its internal lock is held for one
+    // offer or poll at a time, never across I/O, so neither side waits on the other's work.
     private final ArrayBlockingQueue<Message> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     // The serialized size of the queued messages: the queue is bounded in bytes too, so
