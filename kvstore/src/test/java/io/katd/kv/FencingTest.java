@@ -46,14 +46,13 @@ class FencingTest {
         // Appended to the isolated leader's log in term T; it cannot commit.
         CompletableFuture<Long> stranded = old.put(b("/fenced"), b("stranded"));
         c.setSpeed(50, 2, 3);
-        c.nodes.get(2L).campaign();
-        c.awaitLeader(2, 2, 3);
+        long successor = c.awaitLeaderAmong(2, 3);
         c.setSpeed(1, 2, 3);
-        long successorTerm = c.term(2);
+        long successorTerm = c.term(successor);
         assertThat(successorTerm).isGreaterThan(old.term());
-        get(c.store(2).put(b("/fenced"), b("successor")));
+        get(c.store(successor).put(b("/fenced"), b("successor")));
         c.network.heal();
-        c.awaitLeader(2, KvCluster.IDS);
+        c.awaitLeader(successor, KvCluster.IDS);
         get(old.lost());
         assertThat(failure(stranded)).isInstanceOf(StoreTimeoutException.class);
         // Now a follower, node 1 forwards the write into term T+1, where its fence fails.

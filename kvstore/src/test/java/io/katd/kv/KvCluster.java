@@ -143,6 +143,23 @@ final class KvCluster implements AutoCloseable {
         });
     }
 
+    /** Waits until the given nodes agree on a leader among them; returns it. */
+    long awaitLeaderAmong(long... ids) {
+        long[] found = new long[1];
+        Waits.until("nodes agree on a leader", () -> {
+            long l = nodes.get(ids[0]).status().softState().lead();
+            for (long id : ids) {
+                if (nodes.get(id).status().softState().lead() != l) {
+                    return false;
+                }
+            }
+            found[0] = l;
+            return l != 0 && java.util.Arrays.stream(ids).anyMatch(id -> id == l)
+                    && role(l) == StateType.LEADER;
+        });
+        return found[0];
+    }
+
     void setSpeed(double factor, long... ids) {
         for (long id : ids) {
             clocks.get(id).setSpeed(factor);

@@ -40,7 +40,7 @@ class LeadershipTest {
             get(c.store(1).put(b("k"), b("v")));
             assertThat(pending).isNotDone();
             Leadership old = get(c.store(1).campaign("a", TTL));
-            get(c.store(1).resign());
+            c.nodes.get(1L).transferLeadership(3);
             Leadership l = get(pending);
             assertThat(get(old.lost())).isNull();
             assertThat(c.role(3)).isEqualTo(StateType.LEADER);
