@@ -43,6 +43,9 @@ class RestartTest {
             assertThat(c.machine(3).currentRevision()).isEqualTo(revision);
             assertThat(c.machine(3).lease(lease).orElseThrow().keys())
                     .containsExactly(b("/r/1"));
+            // A restarted follower learns the leader from its next heartbeat; until then it
+            // drops proposals (StoreUnavailableException), which a client would retry.
+            c.awaitLeader(1, KvCluster.IDS);
             get(c.store(3).revokeLease(lease));
             assertThat(get(c.store(3).list(b("/r/")))).extracting(KV::key)
                     .containsExactly(b("/r/2"));
