@@ -49,6 +49,8 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
         default void onNewLeader(long leaderNodeId, long term) {}
     }
 
+    private record Waiter(String name, CompletableFuture<Established> future) {}
+
     private final RaftNode<KvResult> node;
     private final KvStateMachine stateMachine;
     private final List<Observer> observers = new CopyOnWriteArrayList<>();
@@ -68,7 +70,9 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
     private long recordLeaseTtlSeconds;
     // The lease the current record is attached to, renewed each poll while leading.
     private long recordLeaseId;
-    private final List<CompletableFuture<Established>> waiting = new ArrayList<>();
+    // Campaigns waiting for a record with their name to apply in this node's term; a record
+    // of another name (the automatic one, or an older campaign's) does not complete them.
+    private final List<Waiter> waiting = new ArrayList<>();
     private boolean closed;
 
     /**
@@ -107,6 +111,8 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
 
     private void becameLeader(long term) {
         CompletableFuture<Void> previous;
+        String name;
+        long ttl;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -115,12 +121,14 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
             leaderTerm = term;
             established = null;
             lost = new CompletableFuture<>();
+            name = recordName;
+            ttl = recordLeaseTtlSeconds;
         }
         if (previous != null) {
             previous.complete(null);
         }
         stateMachine.promoteLeaseExpiry();
-        writeRecord(term);
+        writeRecord(term, name, ttl);
     }
 
     private void stoppedLeading() {
@@ -163,12 +171,12 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
             }
             recordName = leaderId;
             recordLeaseTtlSeconds = leaseTtlSeconds;
-            waiting.add(f);
+            waiting.add(new Waiter(leaderId, f));
             term = leaderTerm;
         }
         if (term != 0) {
             // Leading already: record the new name in this term; waiters complete with it.
-            writeRecord(term);
+            writeRecord(term, leaderId, leaseTtlSeconds);
         }
         return f;
     }
@@ -181,13 +189,7 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
     }
 
     /** Proposes the fenced record of {@code term}; establishes the leadership once applied. */
-    private void writeRecord(long term) {
-        String name;
-        long ttl;
-        synchronized (lock) {
-            name = recordName;
-            ttl = recordLeaseTtlSeconds;
-        }
+    private void writeRecord(long term, String name, long ttl) {
         CompletableFuture<Long> lease = ttl == 0 ? CompletableFuture.completedFuture(0L)
                 : propose(KvCommand.newBuilder().setFenceTerm(term).setLeaseGrant(
                         LeaseGrantRequest.newBuilder().setTTL(ttl)).build())
@@ -216,7 +218,7 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
 
     private void onRecordApplied(long term, String name, long leaseId) {
         Established now;
-        List<CompletableFuture<Established>> ready;
+        List<CompletableFuture<Established>> ready = new ArrayList<>();
         synchronized (lock) {
             if (leaderTerm != term || closed) {
                 return;
@@ -224,8 +226,7 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
             established = new Established(term, name, lost);
             recordLeaseId = leaseId;
             now = established;
-            ready = List.copyOf(waiting);
-            waiting.clear();
+            waiting.removeIf(w -> w.name().equals(name) && ready.add(w.future()));
         }
         LOG.info("node {} established leadership of term {} as {}", node.id(), term, name);
         for (CompletableFuture<Established> f : ready) {
@@ -307,13 +308,13 @@ public final class LeaderElection implements RaftNodeListener, AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<Void> ended;
-        List<CompletableFuture<Established>> pending;
+        List<CompletableFuture<Established>> pending = new ArrayList<>();
         synchronized (lock) {
             closed = true;
             ended = lost;
             leaderTerm = 0;
             established = null;
-            pending = List.copyOf(waiting);
+            waiting.forEach(w -> pending.add(w.future()));
             waiting.clear();
         }
         poller.cancel(false);
