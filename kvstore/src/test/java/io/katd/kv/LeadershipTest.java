@@ -55,7 +55,8 @@ class LeadershipTest {
             Leadership l = get(c.store(1).campaign("a", TTL));
             get(c.store(1).resign());
             get(l.lost());
-            assertThat(c.role(1)).isNotEqualTo(StateType.LEADER);
+            // The node's status view is published after its listeners were told.
+            Waits.until("node 1 no longer leads", () -> c.role(1) != StateType.LEADER);
             assertThat(failure(c.store(1).resign())).isInstanceOf(NotLeaderException.class);
         }
     }
