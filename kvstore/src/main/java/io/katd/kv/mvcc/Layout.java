@@ -24,6 +24,7 @@ final class Layout {
     static final byte[] CURRENT_REVISION_KEY = metaKey("currentRevision");
     static final byte[] COMPACT_REVISION_KEY = metaKey("compactRevision");
     static final byte[] APPLIED_INDEX_KEY = metaKey("appliedIndex");
+    static final byte[] ATTACHMENT_KEY = metaKey("attachment");
 
     /** Inclusive lower and exclusive upper bound of the whole revision keyspace. */
     static final byte[] REVISIONS_START = {REVISION_PREFIX};

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,10 @@ public final class MvccStore implements AutoCloseable {
     // Invariant: everything applied up to this Raft index is in the backend, and nothing after
     // it. Grows with every applied entry; only restore() can move it back.
     private long appliedIndex;
+    // The owner's attachment as last written, null if never; see stageAttachment.
+    private byte[] attachment;
+    // Written with the next batch (write, compaction or markApplied), then cleared.
+    private byte[] stagedAttachment;
     // Set once a backend write failed: the node must stop, never retry (STYLE.md, errors).
     private IOException failure;
     private boolean closed;
@@ -73,6 +78,26 @@ public final class MvccStore implements AutoCloseable {
     public long appliedIndex() {
         requireUsable();
         return appliedIndex;
+    }
+
+    /**
+     * The bytes last written through {@link #stageAttachment}, as of {@link #appliedIndex()};
+     * empty if none. Restored with snapshots, like the rest of the store.
+     */
+    public Optional<byte[]> attachment() {
+        requireUsable();
+        return Optional.ofNullable(attachment).map(byte[]::clone);
+    }
+
+    /**
+     * Stages opaque bytes of the store's owner (the state machine's replicated state that is
+     * not key-values, such as the lease set) to be written in the same atomic batch as the
+     * next write, compaction or {@link #markApplied}: so after a crash that state is durable
+     * at exactly the applied index the store resumes from. Replaces any staged bytes.
+     */
+    public void stageAttachment(byte[] bytes) {
+        requireUsable();
+        stagedAttachment = bytes.clone();
     }
 
     /**
@@ -141,7 +166,7 @@ public final class MvccStore implements AutoCloseable {
             throw e;
         }
         try {
-            txn.commit(raftIndex);
+            txn.commit(raftIndex, stagedAttachment);
         } catch (IOException | RuntimeException e) {
             txn.rollback();
             recordFailure(e);
@@ -149,6 +174,7 @@ public final class MvccStore implements AutoCloseable {
         }
         currentRevision = txn.endRevision();
         appliedIndex = raftIndex;
+        attachmentWritten();
         checkInvariants();
         return new Applied<>(result, txn.events());
     }
@@ -196,7 +222,8 @@ public final class MvccStore implements AutoCloseable {
         }
         batch.put(Layout.COMPACT_REVISION_KEY, Layout.encodeLong(revision));
         batch.put(Layout.APPLIED_INDEX_KEY, Layout.encodeLong(raftIndex));
-        writeOrFail(batch);
+        writeOrFail(withAttachment(batch));
+        attachmentWritten();
         for (Map.Entry<ByteString, Integer> drop : drops.entrySet()) {
             index.get(drop.getKey()).dropOldest(drop.getValue());
             index.removeIfEmpty(drop.getKey());
@@ -215,8 +242,9 @@ public final class MvccStore implements AutoCloseable {
     public void markApplied(long raftIndex) throws IOException {
         requireUsable();
         checkRaftIndex(raftIndex);
-        writeOrFail(new BackendBatch()
-                .put(Layout.APPLIED_INDEX_KEY, Layout.encodeLong(raftIndex)));
+        writeOrFail(withAttachment(new BackendBatch()
+                .put(Layout.APPLIED_INDEX_KEY, Layout.encodeLong(raftIndex))));
+        attachmentWritten();
         appliedIndex = raftIndex;
     }
 
@@ -335,6 +363,8 @@ public final class MvccStore implements AutoCloseable {
         }
         KeyIndex rebuilt = rebuildIndex(current);
         index = rebuilt;
+        attachment = backend.get(Layout.ATTACHMENT_KEY);
+        stagedAttachment = null;
         currentRevision = current;
         compactRevision = compacted;
         appliedIndex = applied;
@@ -375,6 +405,18 @@ public final class MvccStore implements AutoCloseable {
             return true;
         });
         return rebuilt;
+    }
+
+    private BackendBatch withAttachment(BackendBatch batch) {
+        return stagedAttachment == null ? batch : batch.put(Layout.ATTACHMENT_KEY,
+                stagedAttachment);
+    }
+
+    private void attachmentWritten() {
+        if (stagedAttachment != null) {
+            attachment = stagedAttachment;
+            stagedAttachment = null;
+        }
     }
 
     private void writeOrFail(BackendBatch batch) throws IOException {

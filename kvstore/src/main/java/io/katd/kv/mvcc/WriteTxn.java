@@ -162,12 +162,18 @@ final class WriteTxn implements KeyValueReader {
         events.add(previous == null ? stored : stored.toBuilder().setPrevKv(previous).build());
     }
 
-    /** Writes the changes and the applied index in one batch; the revision moves iff changed. */
-    void commit(long raftIndex) throws IOException {
+    /**
+     * Writes the changes, the applied index and the staged attachment (if not null) in one
+     * batch; the revision moves iff changed.
+     */
+    void commit(long raftIndex, byte[] attachment) throws IOException {
         if (nextSub > 0) {
             batch.put(Layout.CURRENT_REVISION_KEY, Layout.encodeLong(revision));
         }
         batch.put(Layout.APPLIED_INDEX_KEY, Layout.encodeLong(raftIndex));
+        if (attachment != null) {
+            batch.put(Layout.ATTACHMENT_KEY, attachment);
+        }
         backend.write(batch);
     }
 

@@ -65,6 +65,8 @@
  * 'm' "currentRevision"             the store's revision
  * 'm' "compactRevision"             the last compaction's revision, 0 if none
  * 'm' "appliedIndex"                the Raft index of the last applied entry
+ * 'm' "attachment"                  the owner's opaque bytes (the state machine's lease set),
+ *                                   written in the batch of the entry that changed them
  * </pre>
  *
  * <p>Revision keys sort by (main, sub), so catching up a watcher is one scan of

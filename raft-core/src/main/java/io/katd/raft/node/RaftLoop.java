@@ -283,7 +283,8 @@ final class RaftLoop<R> implements Runnable {
                 applyConfChange(e);
             } else if (!e.getData().isEmpty()) {
                 ProposalEnvelope env = Envelopes.ofNormal(e);
-                R result = stateMachine.apply(e.getIndex(), env.getPayload());
+                R result = stateMachine.apply(e.getIndex(), e.getTerm(),
+                        env.getPayload());
                 requests.onApplied(env, result);
             }
             applied = e.getIndex();

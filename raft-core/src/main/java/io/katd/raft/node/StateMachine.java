@@ -30,6 +30,16 @@ public interface StateMachine<R> {
     R apply(long index, ByteString command);
 
     /**
+     * Applies the command committed at {@code index}, whose log entry was appended by the
+     * leader of {@code term}. The runtime calls this method; the default ignores the term.
+     * A state machine that fences commands by term (rejecting a command proposed under a
+     * leadership that has since been superseded) overrides it.
+     */
+    default R apply(long index, long term, ByteString command) {
+        return apply(index, command);
+    }
+
+    /**
      * Everything up to {@code index} is applied, including entries that carried no
      * command. Called once per batch of applied entries, after the last {@link #apply}
      * of the batch and before any of the batch's proposals complete: a state machine that

@@ -1,0 +1,19 @@
+package io.katd.kv;
+
+import java.util.List;
+
+/**
+ * Receives a watch's events, one call at a time and in revision order; all events of one
+ * revision arrive in the same call. Must not block.
+ */
+public interface WatchListener {
+
+    void onEvents(List<WatchEvent> events);
+
+    /**
+     * The watch ended without being cancelled by its owner: with a {@link
+     * CompactedRevisionException} when its start revision (or the history it lagged on) was
+     * compacted, a {@link StoreClosedException} when the store closed.
+     */
+    default void onEnded(StoreException cause) {}
+}
