@@ -1,7 +1,10 @@
 package io.katd.raft.storage;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.katd.proto.raft.Entry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -93,8 +96,19 @@ final class Codec {
         return payload;
     }
 
+    /** The framed value of an entry, serialized straight after its checksum (one copy). */
     static byte[] encodeEntry(Entry e) {
-        return seal(e.toByteArray());
+        int size = e.getSerializedSize();
+        byte[] value = new byte[CRC_BYTES + size];
+        CodedOutputStream out = CodedOutputStream.newInstance(value, CRC_BYTES, size);
+        try {
+            e.writeTo(out);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("serializing into an array of the exact size", ex);
+        }
+        out.checkNoSpaceLeft();
+        ByteBuffer.wrap(value).putInt(0, crc32c(value, CRC_BYTES, size));
+        return value;
     }
 
     /**

@@ -118,40 +118,48 @@ public final class RocksDurableLog implements DurableLog {
         Snapshot snap = ready.snapshot().orElse(null);
         long base = offset;
         long last = lastIndex();
-        try (WriteBatch batch = new WriteBatch()) {
-            if (snap != null) {
-                base = snapshotBatch(batch, snap);
-                last = base;
+        BatchEncoder batch = new BatchEncoder(batchBytesEstimate(ready));
+        if (snap != null) {
+            base = snapshotBatch(batch, snap);
+            last = base;
+        }
+        List<Entry> ents = entriesAfter(ready.entries(), base);
+        if (!ents.isEmpty()) {
+            checkAppend(ents, base, snap, last);
+            last = appendBatch(batch, ents, last);
+        }
+        if (ready.hardState().isPresent()) {
+            HardState hs = ready.hardState().get();
+            if (hs.getCommit() > last) {
+                throw new IllegalArgumentException("hard state commit " + hs.getCommit()
+                        + " is beyond the last index " + last + " after this write");
             }
-            List<Entry> ents = entriesAfter(ready.entries(), base);
-            if (!ents.isEmpty()) {
-                checkAppend(ents, base, snap, last);
-                last = appendBatch(batch, ents, last);
-            }
-            if (ready.hardState().isPresent()) {
-                HardState hs = ready.hardState().get();
-                if (hs.getCommit() > last) {
-                    throw new IllegalArgumentException("hard state commit " + hs.getCommit()
-                            + " is beyond the last index " + last + " after this write");
-                }
-                batch.put(rocks.meta, Codec.HARD_STATE_KEY, Codec.seal(hs.toByteArray()));
-            }
-            write(batch, ready.mustSync(), "persisting a Ready");
-        } catch (RocksDBException e) {
-            throw fail("building a write batch", e);
+            batch.put(rocks.metaId, Codec.HARD_STATE_KEY, Codec.seal(hs.toByteArray()));
+        }
+        try (WriteBatch wb = batch.toWriteBatch()) {
+            write(wb, ready.mustSync(), "persisting a Ready");
         }
         if (snap != null) {
             installInMemory(snap);
         }
-        List<Entry> ents = entriesAfter(ready.entries(), offset);
         if (!ents.isEmpty()) {
             appendInMemory(ents);
         }
         ready.hardState().ifPresent(hs -> hardState = hs);
     }
 
+    /** About the size of a Ready's batch, so that it is allocated once. */
+    private static int batchBytesEstimate(Ready ready) {
+        // Per entry: the key, the checksum, and the batch record's tag and lengths.
+        long bytes = 64 + ready.snapshot().map(Snapshot::getSerializedSize).orElse(0);
+        for (Entry e : ready.entries()) {
+            bytes += e.getSerializedSize() + 24;
+        }
+        return (int) Math.min(bytes, Integer.MAX_VALUE - 8);
+    }
+
     /** Adds the installation of {@code snap} to the batch; returns its index. */
-    private long snapshotBatch(WriteBatch batch, Snapshot snap) throws RocksDBException {
+    private long snapshotBatch(BatchEncoder batch, Snapshot snap) {
         SnapshotMetadata md = snap.getMetadata();
         long current = snapshot.getMetadata().getIndex();
         if (md.getIndex() < current) {
@@ -161,11 +169,11 @@ public final class RocksDurableLog implements DurableLog {
         // The snapshot replaces the whole log, like MemoryStorage.applySnapshot: entries
         // after its index may conflict with the leader's log it was taken from.
         if (lastIndex() > offset) {
-            batch.deleteRange(rocks.entries, Codec.indexKey(offset + 1),
+            batch.deleteRange(rocks.entriesId, Codec.indexKey(offset + 1),
                     Codec.indexKey(lastIndex() + 1));
         }
-        batch.put(rocks.meta, Codec.SNAPSHOT_KEY, Codec.seal(snap.toByteArray()));
-        batch.put(rocks.meta, Codec.FIRST_INDEX_KEY,
+        batch.put(rocks.metaId, Codec.SNAPSHOT_KEY, Codec.seal(snap.toByteArray()));
+        batch.put(rocks.metaId, Codec.FIRST_INDEX_KEY,
                 Codec.encodeLongs(md.getIndex() + 1, md.getTerm()));
         return md.getIndex();
     }
@@ -199,17 +207,16 @@ public final class RocksDurableLog implements DurableLog {
     }
 
     /** Adds the entries, and the removal of the stored ones they replace, to the batch. */
-    private long appendBatch(WriteBatch batch, List<Entry> ents, long last)
-            throws RocksDBException {
+    private long appendBatch(BatchEncoder batch, List<Entry> ents, long last) {
         long newLast = ents.get(ents.size() - 1).getIndex();
         // Entries at the same indexes are overwritten by the puts; only a longer stored
         // tail needs deleting.
         if (newLast < last) {
-            batch.deleteRange(rocks.entries, Codec.indexKey(newLast + 1),
+            batch.deleteRange(rocks.entriesId, Codec.indexKey(newLast + 1),
                     Codec.indexKey(last + 1));
         }
         for (Entry e : ents) {
-            batch.put(rocks.entries, Codec.indexKey(e.getIndex()), Codec.encodeEntry(e));
+            batch.putEntry(rocks.entriesId, e);
         }
         return newLast;
     }

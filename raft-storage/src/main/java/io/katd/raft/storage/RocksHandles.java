@@ -27,10 +27,11 @@ import org.rocksdb.WALRecoveryMode;
  * its sync had not returned either: the write was never acknowledged. The recovery mode
  * {@code kTolerateCorruptedTailRecords} drops exactly such an incomplete trailing record and
  * fails the open on anything else, in particular on a complete record whose checksum does
- * not match, anywhere in the WAL. Its one blind spot: a bit flip in the length field of the
- * very last record looks like an incomplete write and drops that record. The default mode
- * ({@code kPointInTimeRecovery}) would be worse: it silently stops replay at the first bad
- * record, losing every acknowledged batch after it.
+ * not match, anywhere in the WAL. Its blind spot: a bit flip in the length field of the
+ * very last record can make it look incomplete, and that record is dropped. The default
+ * mode ({@code kPointInTimeRecovery}) would be worse: it silently stops replay at the first
+ * bad record, losing every acknowledged batch after it; {@code kAbsoluteConsistency} would
+ * refuse to open after a crash that merely cut the last, unacknowledged, write short.
  */
 final class RocksHandles implements AutoCloseable {
     // Bounds the WAL: with several column families RocksDB keeps a WAL file until every
@@ -42,6 +43,8 @@ final class RocksHandles implements AutoCloseable {
     final RocksDB db;
     final ColumnFamilyHandle entries;
     final ColumnFamilyHandle meta;
+    final int entriesId;
+    final int metaId;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final List<ColumnFamilyHandle> handles;
@@ -53,6 +56,8 @@ final class RocksHandles implements AutoCloseable {
         this.handles = handles;
         this.entries = handles.get(1);
         this.meta = handles.get(2);
+        this.entriesId = entries.getID();
+        this.metaId = meta.getID();
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
     }

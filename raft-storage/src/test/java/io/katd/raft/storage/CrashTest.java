@@ -143,7 +143,8 @@ class CrashTest {
             FileSnapshotStore store = FileSnapshotStore.open(dir);
             SnapshotMetadata latest = store.latest().orElseThrow();
             assertThat(latest.getIndex()).as(context).isBetween(acknowledged, acknowledged + 1);
-            assertThat(latest).as(context).isEqualTo(CrashChild.snapshotMetadata(latest.getIndex()));
+            assertThat(latest).as(context)
+                    .isEqualTo(CrashChild.snapshotMetadata(latest.getIndex()));
             try (SnapshotStore.Reader r = store.open(latest.getIndex(), latest.getTerm())
                     .orElseThrow()) {
                 assertThat(readAll(r)).as(context)
