@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -85,8 +86,14 @@ public final class RocksDurableLog implements DurableLog {
      * @throws IOException when RocksDB cannot open or read the directory
      */
     public static RocksDurableLog open(Path directory, long tailCacheBytes) throws IOException {
+        return open(directory, tailCacheBytes, null);
+    }
+
+    /** As {@link #open(Path, long)}, recording RocksDB's statistics, for tests. */
+    static RocksDurableLog open(Path directory, long tailCacheBytes, Statistics statistics)
+            throws IOException {
         long startNanos = System.nanoTime();
-        RocksHandles rocks = RocksHandles.open(directory);
+        RocksHandles rocks = RocksHandles.open(directory, statistics);
         try {
             RocksDurableLog log = new RocksDurableLog(rocks, LogLoader.load(rocks, tailCacheBytes));
             LOG.info("opened the raft log in {} in {} ms: entries {}..{}, snapshot at {},"

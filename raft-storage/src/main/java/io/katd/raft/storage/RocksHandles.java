@@ -12,6 +12,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 
@@ -63,6 +64,11 @@ final class RocksHandles implements AutoCloseable {
     }
 
     static RocksHandles open(Path directory) throws IOException {
+        return open(directory, null);
+    }
+
+    /** Opens the store, recording RocksDB's statistics into {@code statistics} if given. */
+    static RocksHandles open(Path directory, Statistics statistics) throws IOException {
         RocksDB.loadLibrary();
         Files.createDirectories(directory);
         // An existing store must have our column families; creating them would hide that
@@ -76,6 +82,9 @@ final class RocksHandles implements AutoCloseable {
                 .setMaxTotalWalSize(WAL_BYTES_MAX)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2);
+        if (statistics != null) {
+            dbOptions.setStatistics(statistics);
+        }
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 
 class RocksDurableLogTest {
     @TempDir
@@ -202,6 +204,27 @@ class RocksDurableLogTest {
         try (RocksDurableLog log = RocksDurableLog.open(dir)) {
             assertThat(log.lastIndex()).isEqualTo(3);
             assertThat(log.initialState().hardState()).isEqualTo(hs(3, 1));
+        }
+    }
+
+    /** The fsync is the promise: a Ready that must sync syncs RocksDB's WAL, others not. */
+    @Test
+    void readiesThatMustSyncSyncTheWriteAheadLogAndOthersDoNot() throws IOException {
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(temp.resolve("log"), 1 << 20,
+                        stats)) {
+            long created = stats.getTickerCount(TickerType.WAL_FILE_SYNCED);
+            log.bootstrap(VOTERS);
+            long synced = stats.getTickerCount(TickerType.WAL_FILE_SYNCED);
+            assertThat(synced).as("bootstrap syncs").isEqualTo(created + 1);
+            log.persist(ready(hs(2, 1), entries(2, 5, 2), false));
+            log.persist(ready(hs(2, 3), List.of(), false));
+            assertThat(stats.getTickerCount(TickerType.WAL_FILE_SYNCED)).isEqualTo(synced);
+            log.persist(ready(hs(2, 4), entries(6, 6, 2), true));
+            assertThat(stats.getTickerCount(TickerType.WAL_FILE_SYNCED)).isEqualTo(synced + 1);
+            log.createSnapshot(4, VOTERS, ByteString.EMPTY);
+            log.compact(3);
+            assertThat(stats.getTickerCount(TickerType.WAL_FILE_SYNCED)).isEqualTo(synced + 3);
         }
     }
 
