@@ -39,6 +39,9 @@ final class RocksHandles implements AutoCloseable {
     // family with data in it has been flushed, and the small meta family rarely fills its
     // memtable; past this size RocksDB flushes it to let old WAL files go.
     private static final long WAL_BYTES_MAX = 64L << 20;
+    // Flushes and compactions write their files out a megabyte at a time instead of in one
+    // burst at the end, which would stall the WAL syncs that acknowledge appends.
+    private static final long BACKGROUND_BYTES_PER_SYNC = 1L << 20;
 
     final Path directory;
     final RocksDB db;
@@ -80,6 +83,7 @@ final class RocksHandles implements AutoCloseable {
                 .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
                 .setParanoidChecks(true)
                 .setMaxTotalWalSize(WAL_BYTES_MAX)
+                .setBytesPerSync(BACKGROUND_BYTES_PER_SYNC)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2);
         if (statistics != null) {

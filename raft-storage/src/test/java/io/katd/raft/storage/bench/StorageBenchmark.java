@@ -25,22 +25,35 @@ import java.util.stream.Stream;
  * Synced append throughput of {@link RocksDurableLog} for batches of 1, 16 and 256 entries
  * of 256 bytes, one Ready (one synced WriteBatch) per batch, next to the raw bound of the
  * same disk: a FileChannel that appends the same number of bytes (the serialized entries)
- * and forces them (fdatasync, as RocksDB's synced WAL write does) per batch. Then the time
- * to open a log of 100,000 entries, whose open scan reads and checks every entry.
+ * and forces them (fdatasync, as RocksDB's synced WAL write does) per batch. A last case
+ * repeats batches of 256 on a log that is snapshotted and compacted as a node does by
+ * default. Then the time to open a log of 100,000 entries, whose open scan reads and
+ * checks every entry.
  *
- * <p>The disk may be shared with other work whose load comes and goes, so the log and the
+ * <p>Only the writes are timed, not the building of the entries (the protocol's work).
+ * The disk may be shared with other work whose load comes and goes, so the log and the
  * raw loop take turns in one-second slices and each sees the same conditions; their ratio
  * is computed from the sums of their slices.
  *
  * <p>Usage: {@code StorageBenchmark [--seconds S] [--rounds R] [--dir DIR]}: each case runs
- * S seconds of log slices and S seconds of raw slices after a warm-up, R rounds; the best
- * round and the range over the rounds are printed.
+ * S seconds of log slices and S seconds of raw slices after a warm-up, R rounds; each round
+ * is printed, then the median and the range over the rounds.
  */
 final class StorageBenchmark {
     private static final int ENTRY_DATA_BYTES = 256;
-    private static final int[] BATCHES = {1, 16, 256};
+    /** A batch size, and whether the log is compacted as it grows. */
+    private record Case(String name, int batch, boolean compact) {}
+
+    private static final Case[] CASES = {
+        new Case("1", 1, false),
+        new Case("16", 16, false),
+        new Case("256", 256, false),
+        new Case("256, compacted", 256, true),
+    };
     private static final long SLICE_NANOS = 1_000_000_000L;
     private static final int OPEN_ENTRIES = 100_000;
+    private static final long SNAPSHOT_EVERY = 10_000;
+    private static final long SNAPSHOT_KEEP = 5_000;
     private static final ConfState VOTERS = ConfState.newBuilder().addVoters(1).build();
     private static final ByteString DATA = ByteString.copyFrom(new byte[ENTRY_DATA_BYTES]);
 
@@ -57,8 +70,8 @@ final class StorageBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        double seconds = 5;
-        int rounds = 3;
+        double seconds = 4;
+        int rounds = 5;
         Path dir = null;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
@@ -74,16 +87,18 @@ final class StorageBenchmark {
         System.out.printf("directory %s, %.1f s per case and side, %d rounds%n",
                 base.toAbsolutePath(), seconds, rounds);
         List<List<Pair>> results = new ArrayList<>();
-        for (int b = 0; b < BATCHES.length; b++) {
+        for (int c = 0; c < CASES.length; c++) {
             results.add(new ArrayList<>());
         }
         for (int round = 0; round < rounds; round++) {
-            for (int b = 0; b < BATCHES.length; b++) {
-                Pair p = measure(base.resolve("case-" + round + "-" + b), BATCHES[b], runNanos);
-                System.out.printf(Locale.ROOT, "round %d, batch %d: log %.2f MB/s, raw %.2f"
-                        + " MB/s, %.0f%%%n", round, BATCHES[b], p.log().bytesPerSecond() / 1e6,
+            for (int c = 0; c < CASES.length; c++) {
+                Case k = CASES[c];
+                Pair p = measure(base.resolve("case-" + round + "-" + c), k.batch(), runNanos,
+                        k.compact());
+                System.out.printf(Locale.ROOT, "round %d, %s: log %.2f MB/s, raw %.2f MB/s,"
+                        + " %.0f%%%n", round, k.name(), p.log().bytesPerSecond() / 1e6,
                         p.raw().bytesPerSecond() / 1e6, 100 * p.ratio());
-                results.get(b).add(p);
+                results.get(c).add(p);
             }
         }
         printTable(results);
@@ -106,7 +121,14 @@ final class StorageBenchmark {
                 List.of(), List.of(), sync);
     }
 
-    private static Pair measure(Path dir, int batchSize, long runNanos) throws IOException {
+    /**
+     * Measures the log against the raw file in turns. Only the writes are timed: building
+     * the entries is the protocol's work, not the storage's. With {@code compact}, the log
+     * is snapshotted and compacted as a node does by default (every 10,000 entries,
+     * keeping 5,000), inside the timed part.
+     */
+    private static Pair measure(Path dir, int batchSize, long runNanos, boolean compact)
+            throws IOException {
         long bytesPerBatch = batchBytes(batchSize);
         ByteBuffer bytes = ByteBuffer.allocateDirect((int) bytesPerBatch);
         Files.createDirectories(dir);
@@ -115,17 +137,26 @@ final class StorageBenchmark {
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND)) {
             log.bootstrap(VOTERS);
-            long[] next = {2};
             Appender logAppend = () -> {
-                log.persist(ready(batch(next[0], batchSize), true));
-                next[0] += batchSize;
+                long first = log.lastIndex() + 1;
+                Ready rd = ready(batch(first, batchSize), true);
+                long start = System.nanoTime();
+                log.persist(rd);
+                long snapshotIndex = log.snapshot().getMetadata().getIndex();
+                if (compact && log.lastIndex() - snapshotIndex >= SNAPSHOT_EVERY) {
+                    log.createSnapshot(log.lastIndex(), VOTERS, ByteString.EMPTY);
+                    log.compact(log.lastIndex() - SNAPSHOT_KEEP);
+                }
+                return System.nanoTime() - start;
             };
             Appender rawAppend = () -> {
+                long start = System.nanoTime();
                 bytes.clear();
                 while (bytes.hasRemaining()) {
                     ch.write(bytes);
                 }
                 ch.force(false);
+                return System.nanoTime() - start;
             };
             runFor(SLICE_NANOS, logAppend);
             runFor(SLICE_NANOS, rawAppend);
@@ -152,20 +183,20 @@ final class StorageBenchmark {
 
     @FunctionalInterface
     private interface Appender {
-        void appendOne() throws IOException;
+        /** Appends one batch; returns the nanoseconds its timed part took. */
+        long appendOne() throws IOException;
     }
 
-    /** Appends batches for {@code runNanos}; returns {batches, elapsed nanos}. */
-    private static long[] runFor(long runNanos, Appender append) throws IOException {
-        long start = System.nanoTime();
+    /** Appends batches for a slice of wall time; returns {batches, timed nanos}. */
+    private static long[] runFor(long sliceNanos, Appender append) throws IOException {
+        long end = System.nanoTime() + sliceNanos;
         long batches = 0;
-        long elapsed;
+        long timedNanos = 0;
         do {
-            append.appendOne();
+            timedNanos += append.appendOne();
             batches++;
-            elapsed = System.nanoTime() - start;
-        } while (elapsed < runNanos);
-        return new long[] {batches, elapsed};
+        } while (System.nanoTime() < end);
+        return new long[] {batches, timedNanos};
     }
 
     private static Rate rate(long[] run, int batchSize, long bytesPerBatch) {
@@ -178,11 +209,12 @@ final class StorageBenchmark {
         System.out.println("| batch | RocksDurableLog appends/s | log MB/s | log syncs/s "
                 + "| raw MB/s | raw syncs/s | log / raw |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-        for (int b = 0; b < BATCHES.length; b++) {
-            List<Pair> pairs = results.get(b);
+        for (int c = 0; c < CASES.length; c++) {
+            List<Pair> pairs = results.get(c);
             List<Rate> logs = pairs.stream().map(Pair::log).toList();
             List<Rate> raws = pairs.stream().map(Pair::raw).toList();
-            System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |%n", BATCHES[b],
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n",
+                    CASES[c].name(),
                     range(logs, Rate::entriesPerSecond, 1, "%.0f"),
                     range(logs, Rate::bytesPerSecond, 1e6, "%.2f"),
                     range(logs, Rate::syncsPerSecond, 1, "%.0f"),
@@ -191,15 +223,18 @@ final class StorageBenchmark {
                     range(pairs, p -> 100 * p.ratio(), 1, "%.0f%%"));
         }
         System.out.println();
-        System.out.println("Cells: best round (range over all rounds). MB = 10^6 bytes of "
-                + "serialized entries; the raw loop writes the same bytes per sync.");
+        System.out.println("Cells: median over the rounds (min-max). MB = 10^6 bytes of"
+                + " serialized entries; the raw loop writes the same bytes per sync.");
     }
 
+    /** The median over the rounds, then the range: "median (min-max)". */
     private static <T> String range(List<T> rates, ToDoubleFunction<T> f, double unit,
             String format) {
         double[] v = rates.stream().mapToDouble(f).map(x -> x / unit).sorted().toArray();
+        double median = v.length % 2 == 1 ? v[v.length / 2]
+                : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")",
-                v[v.length - 1], v[0], v[v.length - 1]);
+                median, v[0], v[v.length - 1]);
     }
 
     private static void measureOpen(Path dir, int rounds) throws IOException {
