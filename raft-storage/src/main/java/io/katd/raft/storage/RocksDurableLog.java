@@ -201,6 +201,14 @@ public final class RocksDurableLog implements DurableLog {
             throw new IllegalArgumentException("missing log entries: last index " + last
                     + ", appended entries start at " + first);
         }
+        // A snapshot covers applied, so committed, entries: replacing one is a bug above
+        // (Raft never truncates a committed entry), and would orphan the snapshot.
+        long snapshotIndex = snap != null ? snap.getMetadata().getIndex()
+                : snapshot.getMetadata().getIndex();
+        if (first <= snapshotIndex) {
+            throw new IllegalArgumentException("entries from index " + first + " would replace"
+                    + " entries covered by the snapshot at " + snapshotIndex);
+        }
         long previousTerm = first - 1 == base && snap != null
                 ? snap.getMetadata().getTerm() : terms.term(first - 1);
         for (Entry e : ents) {

@@ -199,10 +199,15 @@ class RocksDurableLogTest {
             assertThatThrownBy(() -> log.persist(ready(hs(3, 9), entries(4, 4, 3), true)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("commit 9 is beyond the last index 4");
+            log.createSnapshot(2, VOTERS, ByteString.EMPTY);
+            assertThatThrownBy(() -> log.persist(ready(hs(4, 1), entries(2, 2, 4), true)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("covered by the snapshot at 2");
             assertThat(log.lastIndex()).isEqualTo(3);
         }
         try (RocksDurableLog log = RocksDurableLog.open(dir)) {
             assertThat(log.lastIndex()).isEqualTo(3);
+            assertThat(log.term(2)).isEqualTo(3);
             assertThat(log.initialState().hardState()).isEqualTo(hs(3, 1));
         }
     }
