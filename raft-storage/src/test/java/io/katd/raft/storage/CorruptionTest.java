@@ -1,0 +1,279 @@
+package io.katd.raft.storage;
+
+import static io.katd.raft.storage.Logs.VOTERS;
+import static io.katd.raft.storage.Logs.entries;
+import static io.katd.raft.storage.Logs.hs;
+import static io.katd.raft.storage.Logs.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.katd.proto.raft.Snapshot;
+import io.katd.proto.raft.SnapshotMetadata;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDBException;
+
+/**
+ * A log whose stored bytes were damaged must refuse to open (or to serve the damaged
+ * entry) with a {@link CorruptLogException} naming the directory and, where it can, the
+ * index: never hand out wrong data. Damage is done through the raw RocksDB API (to hit our
+ * own checks) and by flipping bytes in RocksDB's files (to hit its block and record
+ * checksums).
+ */
+class CorruptionTest {
+    private static final long LAST = 50;
+
+    @TempDir
+    Path temp;
+
+    private Path dir;
+
+    /** A log of entries 2..LAST at term 2, committed up to 40, closed. */
+    private void writeLog() throws IOException {
+        dir = temp.resolve("log");
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            log.bootstrap(VOTERS);
+            log.persist(ready(hs(2, 40), entries(2, LAST, 2), true));
+        }
+    }
+
+    @FunctionalInterface
+    private interface RawEdit {
+        void apply(RocksHandles h) throws RocksDBException;
+    }
+
+    private void editRaw(RawEdit edit) throws IOException, RocksDBException {
+        try (RocksHandles h = RocksHandles.open(dir)) {
+            edit.apply(h);
+        }
+    }
+
+    private CorruptLogException openFails() {
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            return fail("opened a corrupt log: entries " + log.firstIndex() + ".."
+                    + log.lastIndex());
+        } catch (CorruptLogException e) {
+            assertThat(e.directory()).isEqualTo(dir);
+            assertThat(e.getMessage()).contains(dir.toString());
+            return e;
+        } catch (IOException e) {
+            return fail("expected a CorruptLogException", e);
+        }
+    }
+
+    @Test
+    void anEntryWhoseBytesChangedFailsItsChecksum() throws Exception {
+        writeLog();
+        editRaw(h -> {
+            byte[] v = h.db.get(h.entries, Codec.indexKey(20));
+            v[v.length - 3] ^= 0x01;
+            h.db.put(h.entries, Codec.indexKey(20), v);
+        });
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(20);
+        assertThat(e.getMessage()).contains("at index 20").contains("CRC32C mismatch");
+    }
+
+    @Test
+    void anEntryUnderAnotherIndexIsRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.put(h.entries, Codec.indexKey(20),
+                h.db.get(h.entries, Codec.indexKey(21))));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(20);
+        assertThat(e.getMessage()).contains("stored under index 20 says it is entry 21");
+    }
+
+    @Test
+    void aGapInTheIndexesIsRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.delete(h.entries, Codec.indexKey(30)));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(30);
+        assertThat(e.getMessage()).contains("entries 30..30 are missing");
+    }
+
+    @Test
+    void anEntryBelowTheFirstIndexIsRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.put(h.entries, Codec.indexKey(1),
+                Codec.encodeEntry(Logs.entry(1, 1))));
+        assertThat(openFails().getMessage()).contains("found entry 1 below the first index 2");
+    }
+
+    @Test
+    void aCommitIndexBeyondTheLastEntryIsRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.put(h.meta, Codec.HARD_STATE_KEY,
+                Codec.seal(hs(2, LAST + 1).toByteArray())));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(LAST + 1);
+        assertThat(e.getMessage()).contains("commit index 51 is beyond the last index 50");
+    }
+
+    @Test
+    void aTruncatedTailBelowTheCommitIndexIsRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.deleteRange(h.entries, Codec.indexKey(35), Codec.indexKey(LAST + 1)));
+        assertThat(openFails().getMessage())
+                .contains("commit index 40 is beyond the last index 34");
+    }
+
+    @Test
+    void snapshotMetadataBeyondTheEntriesIsRefused() throws Exception {
+        writeLog();
+        Snapshot snap = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+                .setIndex(LAST + 10).setTerm(2).setConfState(VOTERS)).build();
+        editRaw(h -> h.db.put(h.meta, Codec.SNAPSHOT_KEY, Codec.seal(snap.toByteArray())));
+        assertThat(openFails().getMessage())
+                .contains("snapshot's index 60 is beyond the last index 50");
+    }
+
+    @Test
+    void snapshotMetadataWithAnotherTermIsRefused() throws Exception {
+        writeLog();
+        Snapshot snap = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+                .setIndex(30).setTerm(3).setConfState(VOTERS)).build();
+        editRaw(h -> h.db.put(h.meta, Codec.SNAPSHOT_KEY, Codec.seal(snap.toByteArray())));
+        assertThat(openFails().getMessage())
+                .contains("snapshot's term 3 differs from the log's term 2");
+    }
+
+    @Test
+    void aDamagedMetaValueFailsItsChecksum() throws Exception {
+        writeLog();
+        editRaw(h -> {
+            byte[] v = h.db.get(h.meta, Codec.HARD_STATE_KEY);
+            v[v.length - 1] ^= 0x40;
+            h.db.put(h.meta, Codec.HARD_STATE_KEY, v);
+        });
+        assertThat(openFails().getMessage()).contains("meta key hard_state: CRC32C mismatch");
+    }
+
+    @Test
+    void dataWithoutAFormatKeyIsNotTakenForAnEmptyLog() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.delete(h.meta, Codec.FORMAT_KEY));
+        assertThat(openFails().getMessage()).contains("no format key");
+    }
+
+    @Test
+    void anEntryDamagedAfterOpenIsDetectedWhenReadFromDisk() throws Exception {
+        writeLog();
+        try (RocksDurableLog log = RocksDurableLog.open(dir, 0)) {
+            RocksHandles h = log.handles();
+            byte[] v = h.db.get(h.entries, Codec.indexKey(20));
+            v[v.length - 1] ^= 0x01;
+            h.db.put(h.entries, Codec.indexKey(20), v);
+            assertThat(log.entries(2, 20, Long.MAX_VALUE)).hasSize(18);
+            assertThatThrownBy(() -> log.entries(2, 30, Long.MAX_VALUE))
+                    .isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("at index 20: CRC32C mismatch");
+        }
+    }
+
+    /**
+     * Bytes flipped in an SST file (the entries flushed out of the memtable) are caught by
+     * RocksDB's block checksums when the open scan reads them, or by ours.
+     */
+    @Test
+    void aFlippedByteInAnSstFileIsDetected() throws Exception {
+        Path original = temp.resolve("original");
+        dir = original;
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            log.bootstrap(VOTERS);
+            for (long i = 2; i < 2000; i += 100) {
+                log.persist(ready(hs(2, 1), entries(i, i + 99, 2), true));
+            }
+        }
+        editRaw(h -> {
+            try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+                h.db.flush(wait, List.of(h.entries, h.meta));
+            }
+        });
+        SplittableRandom random = new SplittableRandom(17);
+        for (int round = 0; round < 6; round++) {
+            dir = temp.resolve("copy" + round);
+            copy(original, dir);
+            Path sst = largest(dir, ".sst");
+            long size = Files.size(sst);
+            long at = random.nextLong(size / 2);
+            flip(sst, at);
+            assertThat(openFails().getMessage()).as("flip at " + at + " of " + size)
+                    .containsIgnoringCase("corrupt");
+        }
+    }
+
+    /**
+     * A flipped byte inside a complete record of RocksDB's write-ahead log fails that
+     * record's checksum; the recovery mode refuses to open rather than drop the record.
+     */
+    @Test
+    void aFlippedByteInTheWriteAheadLogIsDetected() throws Exception {
+        Path original = temp.resolve("original");
+        dir = original;
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            log.bootstrap(VOTERS);
+            for (long i = 2; i < 400; i += 20) {
+                log.persist(ready(hs(2, 1), entries(i, i + 19, 2), true));
+            }
+        }
+        SplittableRandom random = new SplittableRandom(23);
+        for (int round = 0; round < 6; round++) {
+            dir = temp.resolve("copy" + round);
+            copy(original, dir);
+            Path wal = largest(dir, ".log");
+            long size = Files.size(wal);
+            assertThat(size).as("entries still in the WAL").isGreaterThan(50_000);
+            long at = size / 4 + random.nextLong(size / 2);
+            flip(wal, at);
+            assertThat(openFails().getMessage()).as("flip at " + at + " of " + size)
+                    .containsIgnoringCase("corrupt");
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    private static Path largest(Path dir, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix))
+                    .max(Comparator.comparingLong(CorruptionTest::sizeOf))
+                    .orElseThrow(() -> new AssertionError("no " + suffix + " file in " + dir));
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void flip(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x04);
+        }
+    }
+}
