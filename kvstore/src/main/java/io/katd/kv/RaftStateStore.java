@@ -13,6 +13,7 @@ import io.katd.kv.watch.WatchRequest;
 import io.katd.kv.watch.WatchResponse;
 import io.katd.proto.etcd.etcdserverpb.Compare.CompareResult;
 import io.katd.proto.etcd.etcdserverpb.Compare.CompareTarget;
+import io.katd.proto.etcd.etcdserverpb.CompactionRequest;
 import io.katd.proto.etcd.etcdserverpb.DeleteRangeRequest;
 import io.katd.proto.etcd.etcdserverpb.LeaseGrantRequest;
 import io.katd.proto.etcd.etcdserverpb.LeaseRevokeRequest;
@@ -119,6 +120,12 @@ public final class RaftStateStore implements StateStore {
         }
         return propose(KvCommand.newBuilder().setLeaseGrant(LeaseGrantRequest.newBuilder()
                 .setTTL(seconds)).build(), r -> r.getLeaseGrant().getID());
+    }
+
+    @Override
+    public CompletableFuture<Long> compact(long revision) {
+        return propose(KvCommand.newBuilder().setCompaction(CompactionRequest.newBuilder()
+                .setRevision(revision)).build(), r -> revision);
     }
 
     @Override

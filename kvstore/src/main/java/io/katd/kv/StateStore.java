@@ -60,6 +60,15 @@ public interface StateStore extends AutoCloseable {
     /** Grants a lease of {@code ttl} (whole seconds, at least one); completes with its id. */
     CompletableFuture<Long> grantLease(Duration ttl);
 
+    /**
+     * Discards the history before {@code revision} on every member, keeping the latest
+     * version of each key; afterwards a watch from an older revision ends with a
+     * {@link CompactedRevisionException}. Completes with the compacted revision; fails
+     * with {@link CompactedRevisionException} if the store was already compacted past it
+     * and with {@link InvalidRequestException} for a revision beyond the current one.
+     */
+    CompletableFuture<Long> compact(long revision);
+
     /** Revokes a lease and deletes its keys, in one revision. */
     CompletableFuture<Void> revokeLease(long leaseId);
 

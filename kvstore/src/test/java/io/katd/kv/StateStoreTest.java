@@ -109,6 +109,46 @@ class StateStoreTest {
     }
 
     @Test
+    void compactionMakesOlderRevisionsUnwatchable() {
+        try (KvCluster c = KvCluster.inMemory(4, dir)) {
+            long first = get(c.store(1).put(b("/c/a"), b("1")));
+            long second = get(c.store(2).put(b("/c/a"), b("2")));
+            assertThat(get(c.store(3).compact(second))).isEqualTo(second);
+            assertThat(failure(c.store(1).compact(first)))
+                    .isInstanceOf(CompactedRevisionException.class);
+            assertThat(failure(c.store(1).compact(second + 100)))
+                    .isInstanceOf(InvalidRequestException.class);
+            List<StoreException> ended = new ArrayList<>();
+            c.store(2).watch(b("/c/a"), first, new WatchListener() {
+                @Override
+                public void onEvents(List<WatchEvent> events) {
+                    throw new AssertionError("events from a compacted revision: " + events);
+                }
+
+                @Override
+                public void onEnded(StoreException cause) {
+                    synchronized (ended) {
+                        ended.add(cause);
+                    }
+                }
+            });
+            Waits.until("the watch ended", () -> {
+                synchronized (ended) {
+                    return !ended.isEmpty();
+                }
+            });
+            synchronized (ended) {
+                assertThat(ended.get(0)).isInstanceOf(CompactedRevisionException.class);
+            }
+            // The latest version survives compaction on every member.
+            for (int id = 1; id <= 3; id++) {
+                assertThat(get(c.store(id).get(b("/c/a"))).orElseThrow().value())
+                        .isEqualTo(b("2"));
+            }
+        }
+    }
+
+    @Test
     void leasesGrantAttachRevokeAndExpireOnTheLeader() {
         try (KvCluster c = KvCluster.inMemory(5, dir)) {
             long lease = get(c.store(2).grantLease(Duration.ofSeconds(5)));
