@@ -46,6 +46,9 @@ final class KvCluster implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    // The runtime's snapshot policy for nodes started from now on; 0 keeps the default.
+    long snapshotThreshold;
+    long snapshotKeepEntries;
     private final SplittableRandom seeds;
     private final Path dir;
     private final Function<Long, Backend> backends;
@@ -88,10 +91,15 @@ final class KvCluster implements AutoCloseable {
                     scratch, leaseClock, WatchConfig.defaults(),
                     Executors.newSingleThreadExecutor());
             ScaledClock clock = clocks.computeIfAbsent(id, k -> new ScaledClock());
-            RaftNodeConfig config = RaftNodeConfig.builder(id).tickInterval(Duration.ofMillis(10))
+            RaftNodeConfig.Builder builder = RaftNodeConfig.builder(id)
+                    .tickInterval(Duration.ofMillis(10))
                     .electionTimeout(Duration.ofSeconds(3)).heartbeatInterval(Duration.ofMillis(50))
                     .requestTimeout(Duration.ofSeconds(20))
-                    .random(new SplittableRandom(seeds.nextLong())).clock(clock).build();
+                    .random(new SplittableRandom(seeds.nextLong())).clock(clock);
+            if (snapshotThreshold > 0) {
+                builder.snapshotEvery(snapshotThreshold, snapshotKeepEntries);
+            }
+            RaftNodeConfig config = builder.build();
             RaftNode<KvResult> node = new RaftNode<>(config, logs.get(id), network.transport(id),
                     sm);
             machines.put(id, sm);

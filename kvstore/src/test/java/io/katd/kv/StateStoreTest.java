@@ -5,6 +5,7 @@ import static io.katd.kv.Waits.failure;
 import static io.katd.kv.Waits.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.katd.kv.mvcc.InMemoryBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +106,31 @@ class StateStoreTest {
                     assertThat(seen.get(i).revision()).isGreaterThan(seen.get(i - 1).revision());
                 }
             }
+        }
+    }
+
+    @Test
+    void aFollowerBehindTheCompactedLogCatchesUpFromASnapshot() {
+        try (KvCluster c = new KvCluster(6, dir, id -> new InMemoryBackend())) {
+            c.snapshotThreshold = 10;
+            c.snapshotKeepEntries = 2;
+            c.startAll();
+            c.elect(1);
+            c.network.isolate(3, 1, 2);
+            for (int i = 0; i < 40; i++) {
+                get(c.store(1 + i % 2).put(b("/s/" + i), b("v" + i)));
+            }
+            long nodeThreeLast = c.logs.get(3L).lastIndex();
+            // The leader's log no longer holds what node 3 lacks: only a snapshot helps.
+            assertThat(c.logs.get(1L).firstIndex()).isGreaterThan(nodeThreeLast + 1);
+            c.network.heal();
+            // A slow machine may have let node 3's election timer run out while it was cut
+            // off; its read needs a known leader.
+            Waits.until("node 3 knows a leader",
+                    () -> c.nodes.get(3L).status().softState().lead() != 0);
+            List<KV> caughtUp = get(c.store(3).list(b("/s/")));
+            assertThat(caughtUp).hasSize(40);
+            assertThat(get(c.store(3).get(b("/s/39"))).orElseThrow().value()).isEqualTo(b("v39"));
         }
     }
 
