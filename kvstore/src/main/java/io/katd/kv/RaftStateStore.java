@@ -259,14 +259,22 @@ public final class RaftStateStore implements StateStore {
     // ---- watches --------------------------------------------------------------------
 
     @Override
-    public WatchHandle watch(ByteString key, long startRevision, WatchListener listener) {
-        return startWatch(WatchRequest.key(key).fromRevision(startRevision), listener);
+    public WatchHandle watch(ByteString keyOrPrefix, long startRevision, WatchOptions options,
+            WatchListener listener) {
+        WatchRequest request = (options.prefix() ? WatchRequest.prefix(keyOrPrefix)
+                : WatchRequest.key(keyOrPrefix)).fromRevision(startRevision);
+        if (options.prevKv()) {
+            request = request.withPrevKv();
+        }
+        if (options.progressNotify()) {
+            request = request.withProgressNotify();
+        }
+        return startWatch(request, listener);
     }
 
     @Override
-    public WatchHandle watchPrefix(ByteString prefix, long startRevision,
-            WatchListener listener) {
-        return startWatch(WatchRequest.prefix(prefix).fromRevision(startRevision), listener);
+    public void requestProgress() {
+        stateMachine.watchHub().progressNotify();
     }
 
     private WatchHandle startWatch(WatchRequest request, WatchListener listener) {
@@ -289,7 +297,8 @@ public final class RaftStateStore implements StateStore {
                             + response.cancelReason(), null));
                 }
             }
-            case CREATED, PROGRESS -> { }
+            case PROGRESS -> listener.onProgress(response.revision());
+            case CREATED -> { }
         }
     }
 

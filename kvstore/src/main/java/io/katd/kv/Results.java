@@ -14,6 +14,7 @@ import io.katd.raft.node.ReadIndexDroppedException;
 import io.katd.raft.node.RequestTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +40,8 @@ final class Results {
 
     static WatchEvent event(Event e) {
         EventType type = e.getType() == Event.EventType.PUT ? EventType.PUT : EventType.DELETE;
-        return new WatchEvent(type, kv(e.getKv()), e.getKv().getModRevision());
+        Optional<KV> prev = e.hasPrevKv() ? Optional.of(kv(e.getPrevKv())) : Optional.empty();
+        return new WatchEvent(type, kv(e.getKv()), e.getKv().getModRevision(), prev);
     }
 
     static TxnOutcome txn(TxnResponse r) {

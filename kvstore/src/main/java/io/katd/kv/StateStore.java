@@ -48,10 +48,29 @@ public interface StateStore extends AutoCloseable {
      * replays the history from there). The events are exactly the store's changes of the key,
      * in order, each once.
      */
-    WatchHandle watch(ByteString key, long startRevision, WatchListener listener);
+    default WatchHandle watch(ByteString key, long startRevision, WatchListener listener) {
+        return watch(key, startRevision, WatchOptions.key(), listener);
+    }
 
     /** Like {@link #watch} for every key starting with {@code prefix}. */
-    WatchHandle watchPrefix(ByteString prefix, long startRevision, WatchListener listener);
+    default WatchHandle watchPrefix(ByteString prefix, long startRevision,
+            WatchListener listener) {
+        return watch(prefix, startRevision, WatchOptions.prefixed(), listener);
+    }
+
+    /**
+     * Watches a key, or every key under a prefix, from {@code startRevision}, with the
+     * previous key-values and progress notifications if {@code options} asks for them.
+     */
+    WatchHandle watch(ByteString keyOrPrefix, long startRevision, WatchOptions options,
+            WatchListener listener);
+
+    /**
+     * Asks for a progress notification on every watch of this store that wants them:
+     * each gets {@link WatchListener#onProgress} with the current revision once it has
+     * delivered every change up to it (etcd's RequestProgress).
+     */
+    void requestProgress();
 
     /** Atomically: if every check holds, runs {@code onSuccess}, otherwise {@code onFailure}. */
     CompletableFuture<TxnOutcome> doTransaction(List<Compare> checks, List<Op> onSuccess,

@@ -11,6 +11,12 @@ public interface WatchListener {
     void onEvents(List<WatchEvent> events);
 
     /**
+     * Every change up to {@code revision} that the watch matches has been delivered
+     * (sent to watches with {@link WatchOptions#progressNotify} when progress is requested).
+     */
+    default void onProgress(long revision) {}
+
+    /**
      * The watch ended without being cancelled by its owner: with a {@link
      * CompactedRevisionException} when its start revision (or the history it lagged on) was
      * compacted, a {@link StoreClosedException} when the store closed.

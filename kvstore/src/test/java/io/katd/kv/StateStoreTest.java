@@ -135,6 +135,68 @@ class StateStoreTest {
     }
 
     @Test
+    void watchesDeliverPreviousValuesAndProgressOnRequest() {
+        try (KvCluster c = KvCluster.inMemory(7, dir)) {
+            long first = get(c.store(1).put(b("/p/a"), b("1")));
+            List<WatchEvent> withPrev = new ArrayList<>();
+            List<WatchEvent> without = new ArrayList<>();
+            List<Long> progress = new ArrayList<>();
+            c.store(2).watch(b("/p/"), first + 1, WatchOptions.prefixed().withPrevKv()
+                    .withProgressNotify(), new WatchListener() {
+                        @Override
+                        public void onEvents(List<WatchEvent> events) {
+                            synchronized (withPrev) {
+                                withPrev.addAll(events);
+                            }
+                        }
+
+                        @Override
+                        public void onProgress(long revision) {
+                            synchronized (progress) {
+                                progress.add(revision);
+                            }
+                        }
+                    });
+            c.store(2).watch(b("/p/a"), first + 1, events -> {
+                synchronized (without) {
+                    without.addAll(events);
+                }
+            });
+            get(c.store(1).put(b("/p/a"), b("2")));
+            assertThat(get(c.store(3).delete(b("/p/a")))).isTrue();
+            Waits.until("both watches saw 2 events", () -> {
+                synchronized (withPrev) {
+                    synchronized (without) {
+                        return withPrev.size() >= 2 && without.size() >= 2;
+                    }
+                }
+            });
+            synchronized (withPrev) {
+                assertThat(withPrev.get(0).prevKv().orElseThrow().value()).isEqualTo(b("1"));
+                assertThat(withPrev.get(1).type()).isEqualTo(EventType.DELETE);
+                assertThat(withPrev.get(1).prevKv().orElseThrow().value()).isEqualTo(b("2"));
+            }
+            synchronized (without) {
+                assertThat(without).allSatisfy(e -> assertThat(e.prevKv()).isEmpty());
+            }
+            // The delete is the latest revision, and node 2 applied it: its watch saw it.
+            long current;
+            synchronized (withPrev) {
+                current = withPrev.get(1).revision();
+            }
+            c.store(2).requestProgress();
+            Waits.until("a progress notification", () -> {
+                synchronized (progress) {
+                    return !progress.isEmpty();
+                }
+            });
+            synchronized (progress) {
+                assertThat(progress.get(0)).isEqualTo(current);
+            }
+        }
+    }
+
+    @Test
     void compactionMakesOlderRevisionsUnwatchable() {
         try (KvCluster c = KvCluster.inMemory(4, dir)) {
             long first = get(c.store(1).put(b("/c/a"), b("1")));
