@@ -16,6 +16,7 @@ import io.katd.proto.etcd.etcdserverpb.Compare.CompareTarget;
 import io.katd.proto.etcd.etcdserverpb.CompactionRequest;
 import io.katd.proto.etcd.etcdserverpb.DeleteRangeRequest;
 import io.katd.proto.etcd.etcdserverpb.LeaseGrantRequest;
+import io.katd.proto.etcd.etcdserverpb.LeaseKeepAliveRequest;
 import io.katd.proto.etcd.etcdserverpb.LeaseRevokeRequest;
 import io.katd.proto.etcd.etcdserverpb.PutRequest;
 import io.katd.proto.etcd.etcdserverpb.RequestOp;
@@ -136,15 +137,17 @@ public final class RaftStateStore implements StateStore {
 
     @Override
     public CompletableFuture<Long> keepAlive(long leaseId) {
-        try {
-            return CompletableFuture.completedFuture(
-                    stateMachine.leaseExpiry().keepAlive(leaseId));
-        } catch (NotPrimaryException e) {
-            return CompletableFuture.failedFuture(new NotLeaderException(
-                    "keep-alive goes to the leader", node.status().softState().lead()));
-        } catch (LeaseNotFoundException e) {
-            return CompletableFuture.failedFuture(new NoSuchLeaseException(e.getMessage(), e));
-        }
+        // Through the log, so any member can renew: the leader restarts the deadline when
+        // it applies the entry.
+        return propose(KvCommand.newBuilder().setLeaseKeepAlive(LeaseKeepAliveRequest
+                .newBuilder().setID(leaseId)).build(), r -> {
+                    long ttl = r.getLeaseKeepAlive().getTTL();
+                    if (ttl <= 0) {
+                        throw new NoSuchLeaseException("lease " + leaseId + " has expired", null);
+                    }
+                    return ttl;
+                });
+    }
     }
 
     <T> CompletableFuture<T> propose(KvCommand command, Function<KvResult, T> extract) {

@@ -92,8 +92,10 @@ public interface StateStore extends AutoCloseable {
     CompletableFuture<Void> revokeLease(long leaseId);
 
     /**
-     * Renews a lease for its full TTL; on the leader only (the leader holds the deadlines).
-     * Completes with the TTL in seconds.
+     * Renews a lease for its full TTL, through any member: the renewal goes through the
+     * log and the leader, which holds the deadlines, restarts the lease's deadline when it
+     * applies it. Completes with the TTL in seconds; fails with
+     * {@link NoSuchLeaseException} for an unknown or already expired lease.
      */
     CompletableFuture<Long> keepAlive(long leaseId);
 

@@ -245,9 +245,10 @@ class StateStoreTest {
             assertThat(get(c.store(2).get(b("/l/1"))).orElseThrow().lease()).isEqualTo(lease);
             assertThat(failure(c.store(1).put(b("/x"), b("x"), 9999)))
                     .isInstanceOf(NoSuchLeaseException.class);
-            assertThat(failure(c.store(2).keepAlive(lease))).isInstanceOf(
-                    NotLeaderException.class);
+            assertThat(get(c.store(2).keepAlive(lease))).isEqualTo(5);
             assertThat(get(c.store(1).keepAlive(lease))).isEqualTo(5);
+            assertThat(failure(c.store(3).keepAlive(9999)))
+                    .isInstanceOf(NoSuchLeaseException.class);
             get(c.store(3).revokeLease(lease));
             assertThat(get(c.store(2).list(b("/l/")))).isEmpty();
             assertThat(failure(c.store(1).revokeLease(lease)))
@@ -261,6 +262,22 @@ class StateStoreTest {
             Waits.until("the leader revoked the expired lease",
                     () -> get(c.store(3).get(b("/e"))).isEmpty());
             assertThat(c.machine(2).lease(expiring)).isEmpty();
+        }
+    }
+
+    @Test
+    void aKeepAliveThroughAFollowerRenewsTheLeadersDeadline() {
+        try (KvCluster c = KvCluster.inMemory(8, dir)) {
+            long lease = get(c.store(1).grantLease(Duration.ofSeconds(10)));
+            get(c.store(1).put(b("/k"), b("k"), lease));
+            c.leaseClocks.get(1L).advance(Duration.ofSeconds(9));
+            assertThat(get(c.store(3).keepAlive(lease))).isEqualTo(10);
+            // 18 s after the grant, but only 9 s after the renewal.
+            c.leaseClocks.get(1L).advance(Duration.ofSeconds(9));
+            assertThat(get(c.store(2).get(b("/k")))).isPresent();
+            c.leaseClocks.get(1L).advance(Duration.ofSeconds(2));
+            Waits.until("the leader revoked the lease",
+                    () -> get(c.store(2).get(b("/k"))).isEmpty());
         }
     }
 

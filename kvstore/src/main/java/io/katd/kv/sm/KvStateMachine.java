@@ -7,6 +7,7 @@ import io.katd.kv.lease.LeaseExistsException;
 import io.katd.kv.lease.LeaseExpiry;
 import io.katd.kv.lease.LeaseNotFoundException;
 import io.katd.kv.lease.LeaseTable;
+import io.katd.kv.lease.NotPrimaryException;
 import io.katd.kv.mvcc.Applied;
 import io.katd.kv.mvcc.CompactedException;
 import io.katd.kv.mvcc.DeleteRangeRequest;
@@ -24,6 +25,7 @@ import io.katd.proto.etcd.etcdserverpb.CompactionResponse;
 import io.katd.proto.etcd.etcdserverpb.LeaseGrantRequest;
 import io.katd.proto.etcd.etcdserverpb.LeaseGrantResponse;
 import io.katd.proto.etcd.etcdserverpb.LeaseRevokeResponse;
+import io.katd.proto.etcd.etcdserverpb.LeaseKeepAliveResponse;
 import io.katd.proto.etcd.etcdserverpb.ResponseHeader;
 import io.katd.proto.etcd.mvccpb.Event;
 import io.katd.proto.etcd.mvccpb.KeyValue;
@@ -145,6 +147,8 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
                         .getRevision());
                 case LEASE_GRANT -> applyGrant(index, term, cmd.getLeaseGrant());
                 case LEASE_REVOKE -> applyRevoke(index, term, cmd.getLeaseRevoke().getID());
+                case LEASE_KEEP_ALIVE -> applyKeepAlive(index, term,
+                        cmd.getLeaseKeepAlive().getID());
                 case COMMAND_NOT_SET -> invalid(index, "empty KV command");
             };
         } catch (CompactedException e) {
@@ -268,6 +272,29 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
     private ResponseHeader header(long term) {
         return ResponseHeader.newBuilder().setMemberId(memberId)
                 .setRevision(store.currentRevision()).setRaftTerm(term).build();
+    }
+
+    /**
+     * A keep-alive changes no replicated state: only the leader's in-memory deadline moves.
+     * Every replica answers with the lease's TTL, so results agree wherever it applies.
+     */
+    private KvResult applyKeepAlive(long index, long term, long id) throws IOException {
+        if (!leases.contains(id)) {
+            return leaseNotFound(index, id);
+        }
+        long ttl = leases.get(id, false).ttlSeconds();
+        if (expiry.isPromoted()) {
+            try {
+                expiry.keepAlive(id);
+            } catch (LeaseNotFoundException | NotPrimaryException e) {
+                // Expired on the leader (its revocation is on the way) or demoted meanwhile:
+                // the renewal has no effect, like a keep-alive that arrived too late.
+                ttl = 0;
+            }
+        }
+        store.markApplied(index);
+        return KvResult.newBuilder().setLeaseKeepAlive(LeaseKeepAliveResponse.newBuilder()
+                .setHeader(header(term)).setID(id).setTTL(ttl)).build();
     }
 
     private KvResult invalid(long index, String message) throws IOException {
