@@ -3,6 +3,7 @@ package io.katd.kv;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.katd.kv.election.LeaderElection;
+import io.katd.kv.lease.Lease;
 import io.katd.kv.lease.LeaseNotFoundException;
 import io.katd.kv.lease.NotPrimaryException;
 import io.katd.kv.mvcc.KeyRanges;
@@ -124,6 +125,33 @@ public final class RaftStateStore implements StateStore {
     }
 
     @Override
+    public CompletableFuture<LeaseInfo> timeToLive(long leaseId) {
+        CompletableFuture<LeaseInfo> out = new CompletableFuture<>();
+        readIndex().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((i, e) -> {
+            if (e != null) {
+                out.completeExceptionally(Results.failure(e));
+                return;
+            }
+            try {
+                Lease lease = stateMachine.lease(leaseId).orElseThrow(
+                        () -> new NoSuchLeaseException("lease " + leaseId + " not found", null));
+                long remaining = stateMachine.leaseExpiry().remainingTtlSeconds(leaseId);
+                out.complete(new LeaseInfo(leaseId, lease.ttlSeconds(), remaining,
+                        lease.keys()));
+            } catch (NotPrimaryException notLeader) {
+                out.completeExceptionally(new NotLeaderException(
+                        "lease deadlines are held by the leader",
+                        node.status().softState().lead()));
+            } catch (LeaseNotFoundException gone) {
+                out.completeExceptionally(new NoSuchLeaseException(gone.getMessage(), gone));
+            } catch (RuntimeException failure) {
+                out.completeExceptionally(Results.failure(failure));
+            }
+        });
+        return out;
+    }
+
+    @Override
     public CompletableFuture<Long> compact(long revision) {
         return propose(KvCommand.newBuilder().setCompaction(CompactionRequest.newBuilder()
                 .setRevision(revision)).build(), r -> revision);
@@ -147,7 +175,6 @@ public final class RaftStateStore implements StateStore {
                     }
                     return ttl;
                 });
-    }
     }
 
     <T> CompletableFuture<T> propose(KvCommand command, Function<KvResult, T> extract) {

@@ -100,6 +100,14 @@ public interface StateStore extends AutoCloseable {
     CompletableFuture<Long> keepAlive(long leaseId);
 
     /**
+     * The lease's granted and remaining TTL and its keys, after a linearizable barrier.
+     * Only the leader holds the deadlines: on another member this fails with
+     * {@link NotLeaderException} naming the leader. Fails with
+     * {@link NoSuchLeaseException} for an unknown lease.
+     */
+    CompletableFuture<LeaseInfo> timeToLive(long leaseId);
+
+    /**
      * Completes when this node is the Raft leader and has committed an entry of its term (the
      * {@code /kat/leader} record naming {@code leaderId}, attached to a lease of
      * {@code leaseTtl} that this node renews while it leads). On a follower it completes only

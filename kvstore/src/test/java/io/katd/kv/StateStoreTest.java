@@ -271,7 +271,14 @@ class StateStoreTest {
             long lease = get(c.store(1).grantLease(Duration.ofSeconds(10)));
             get(c.store(1).put(b("/k"), b("k"), lease));
             c.leaseClocks.get(1L).advance(Duration.ofSeconds(9));
+            LeaseInfo before = get(c.store(1).timeToLive(lease));
+            assertThat(before.grantedTtlSeconds()).isEqualTo(10);
+            assertThat(before.remainingTtlSeconds()).isEqualTo(1);
+            assertThat(before.keys()).containsExactly(b("/k"));
+            assertThat(failure(c.store(2).timeToLive(lease)))
+                    .isInstanceOf(NotLeaderException.class);
             assertThat(get(c.store(3).keepAlive(lease))).isEqualTo(10);
+            assertThat(get(c.store(1).timeToLive(lease)).remainingTtlSeconds()).isEqualTo(10);
             // 18 s after the grant, but only 9 s after the renewal.
             c.leaseClocks.get(1L).advance(Duration.ofSeconds(9));
             assertThat(get(c.store(2).get(b("/k")))).isPresent();
