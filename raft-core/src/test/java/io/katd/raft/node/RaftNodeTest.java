@@ -27,7 +27,9 @@ class RaftNodeTest {
             assertThat(c.view(1).term).isEqualTo(2);
             c.await.until("the leader's status shows it",
                     () -> c.node(1).status().softState().raftState() == StateType.LEADER);
-            assertThat(c.node(2).status().softState().lead()).isEqualTo(1);
+            // Each node publishes its status after its own loop cycle: wait for node 2's.
+            c.await.until("node 2's status names node 1 as leader",
+                    () -> c.node(2).status().softState().lead() == 1);
         }
     }
 
