@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /** A lease clock that only moves when the test advances it. */
-final class ManualNanos implements LongSupplier {
+public final class ManualNanos implements LongSupplier {
     private final AtomicLong nanos = new AtomicLong();
 
     @Override
@@ -13,7 +13,7 @@ final class ManualNanos implements LongSupplier {
         return nanos.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
     }
 }

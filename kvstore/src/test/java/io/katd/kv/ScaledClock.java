@@ -6,7 +6,7 @@ import io.katd.raft.node.MonotonicClock;
  * A monotonic clock whose speed a test sets: slow election timeouts keep roles stable on a
  * loaded machine, and a burst of speed on chosen nodes makes them time out on purpose.
  */
-final class ScaledClock implements MonotonicClock {
+public final class ScaledClock implements MonotonicClock {
     // Guarded by this: anchor and speed change together and must be read as a pair.
     private long anchorRealNanos = System.nanoTime();
     private long anchorNanos;
@@ -17,7 +17,7 @@ final class ScaledClock implements MonotonicClock {
         return anchorNanos + (long) ((System.nanoTime() - anchorRealNanos) * speed);
     }
 
-    synchronized void setSpeed(double factor) {
+    public synchronized void setSpeed(double factor) {
         long now = System.nanoTime();
         anchorNanos += (long) ((now - anchorRealNanos) * speed);
         anchorRealNanos = now;

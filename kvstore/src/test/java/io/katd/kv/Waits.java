@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** Bounded waits on futures and on conditions other threads make true. */
-final class Waits {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+public final class Waits {
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final long SLICE_MILLIS = 10;
     // Waiters park on it between checks; nothing notifies it, the slice bounds the delay.
     private static final Object MONITOR = new Object();
@@ -19,7 +19,7 @@ final class Waits {
     private Waits() {
     }
 
-    static <T> T get(CompletableFuture<T> f) {
+    public static <T> T get(CompletableFuture<T> f) {
         try {
             return f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -32,7 +32,7 @@ final class Waits {
         }
     }
 
-    static Throwable failure(CompletableFuture<?> f) {
+    public static Throwable failure(CompletableFuture<?> f) {
         try {
             Object v = f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             throw new AssertionError("future succeeded with " + v);
@@ -46,7 +46,7 @@ final class Waits {
         }
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (MONITOR) {
             while (!condition.getAsBoolean()) {

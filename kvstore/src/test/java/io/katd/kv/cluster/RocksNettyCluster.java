@@ -1,7 +1,10 @@
 package io.katd.kv.cluster;
 
 import com.google.protobuf.ByteString;
+import io.katd.kv.ManualNanos;
 import io.katd.kv.RaftStateStore;
+import io.katd.kv.ScaledClock;
+import io.katd.kv.Waits;
 import io.katd.kv.mvcc.MvccStore;
 import io.katd.kv.mvcc.RocksDbBackend;
 import io.katd.kv.sm.KvStateMachine;

@@ -1,8 +1,8 @@
 package io.katd.kv.cluster;
 
 import static io.katd.kv.cluster.RocksNettyCluster.b;
-import static io.katd.kv.cluster.Waits.failure;
-import static io.katd.kv.cluster.Waits.get;
+import static io.katd.kv.Waits.failure;
+import static io.katd.kv.Waits.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -16,6 +16,7 @@ import io.katd.kv.Op;
 import io.katd.kv.ReadConsistency;
 import io.katd.kv.StateStore;
 import io.katd.kv.TxnOutcome;
+import io.katd.kv.Waits;
 import io.katd.kv.WatchEvent;
 import io.katd.kv.WatchHandle;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.katd.kv.cluster;
 import com.google.protobuf.ByteString;
 import io.katd.kv.RaftStateStore;
 import io.katd.kv.StateStore;
+import io.katd.kv.Waits;
 import io.katd.kv.mvcc.InMemoryBackend;
 import io.katd.kv.mvcc.MvccStore;
 import io.katd.kv.sm.KvStateMachine;
