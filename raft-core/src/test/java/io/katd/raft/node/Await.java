@@ -11,20 +11,21 @@ import java.util.function.BooleanSupplier;
  * wait is bounded by a generous deadline whose expiry fails the test; the short wait
  * slices only guard against a change that was not signalled.
  */
-final class Await {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+public final class Await {
+    // Generous: RocksDB-backed clusters in other modules use it on a loaded machine too.
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final long SLICE_MILLIS = 20;
 
     // The monitor waiters sleep on and signallers notify.
     private final Object monitor = new Object();
 
-    void signal() {
+    public void signal() {
         synchronized (monitor) {
             monitor.notifyAll();
         }
     }
 
-    void until(String what, BooleanSupplier condition) {
+    public void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (monitor) {
             while (!condition.getAsBoolean()) {

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  * command's index. Its snapshot is the list of commands, one per line. A command named
  * {@code "block"} parks the raft thread in apply until {@link #unblock}.
  */
-final class TestStateMachine implements StateMachine<Long> {
+public final class TestStateMachine implements StateMachine<Long> {
     private final Await await;
     // Guarded by this: written by the raft thread, read by test threads.
     private final List<String> values = new ArrayList<>();
@@ -20,7 +20,7 @@ final class TestStateMachine implements StateMachine<Long> {
     private final CountDownLatch blocked = new CountDownLatch(1);
     private final CountDownLatch gate = new CountDownLatch(1);
 
-    TestStateMachine(Await await) {
+    public TestStateMachine(Await await) {
         this.await = await;
     }
 
@@ -78,11 +78,11 @@ final class TestStateMachine implements StateMachine<Long> {
         await.signal();
     }
 
-    synchronized List<String> values() {
+    public synchronized List<String> values() {
         return List.copyOf(values);
     }
 
-    synchronized int restores() {
+    public synchronized int restores() {
         return restores;
     }
 

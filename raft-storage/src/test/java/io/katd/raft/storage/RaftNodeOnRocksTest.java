@@ -8,6 +8,8 @@ import io.katd.proto.raft.HardState;
 import io.katd.proto.raft.Snapshot;
 import io.katd.raft.StateType;
 import io.katd.raft.Status;
+import io.katd.raft.node.Await;
+import io.katd.raft.node.TestStateMachine;
 import io.katd.raft.node.LocalNetwork;
 import io.katd.raft.node.RaftNode;
 import io.katd.raft.node.RaftNodeConfig;
@@ -44,68 +46,10 @@ class RaftNodeOnRocksTest {
     private final LocalNetwork network = new LocalNetwork();
     private final Map<Long, RaftNode<Long>> nodes = new TreeMap<>();
     private final Map<Long, RocksDurableLog> logs = new TreeMap<>();
-    private final Map<Long, ListStateMachine> machines = new TreeMap<>();
+    private final Map<Long, TestStateMachine> machines = new TreeMap<>();
     private final List<String> proposed = new ArrayList<>();
     private final Await await = new Await();
 
-    /** Records the commands it applied; its snapshot is the list, one command per line. */
-    static final class ListStateMachine implements StateMachine<Long> {
-        private final Await await;
-        // Guarded by this: written by the raft thread, read by the test thread.
-        private final List<String> values = new ArrayList<>();
-        private long applied;
-        private int restores;
-
-        ListStateMachine(Await await) {
-            this.await = await;
-        }
-
-        @Override
-        public Long apply(long index, ByteString command) {
-            synchronized (this) {
-                values.add(command.toStringUtf8());
-                applied = index;
-            }
-            await.signal();
-            return index;
-        }
-
-        @Override
-        public synchronized void markApplied(long index) {
-            applied = Math.max(applied, index);
-        }
-
-        @Override
-        public synchronized long appliedIndex() {
-            return applied;
-        }
-
-        @Override
-        public synchronized ByteString snapshot() {
-            return ByteString.copyFrom(String.join("\n", values), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void restore(long index, ByteString data) {
-            synchronized (this) {
-                values.clear();
-                if (!data.isEmpty()) {
-                    values.addAll(List.of(data.toStringUtf8().split("\n", -1)));
-                }
-                applied = index;
-                restores++;
-            }
-            await.signal();
-        }
-
-        synchronized List<String> values() {
-            return List.copyOf(values);
-        }
-
-        synchronized int restores() {
-            return restores;
-        }
-    }
 
     /** What a closed log held, read from memory before it is reopened. */
     record Image(HardState hardState, long firstIndex, long lastIndex, Snapshot snapshot,
@@ -181,8 +125,8 @@ class RaftNodeOnRocksTest {
                 .tickInterval(Duration.ofMillis(10)).electionTimeout(Duration.ofSeconds(3))
                 .heartbeatInterval(Duration.ofMillis(50)).requestTimeout(Duration.ofHours(1))
                 .snapshotEvery(20, 5).random(new SplittableRandom(seeds.nextLong())).build();
-        ListStateMachine machine = machines.computeIfAbsent(id,
-                k -> new ListStateMachine(await));
+        TestStateMachine machine = machines.computeIfAbsent(id,
+                k -> new TestStateMachine(await));
         RaftNode<Long> node = new RaftNode<>(config, logs.get(id), network.transport(id),
                 machine);
         node.addListener(new RaftNodeListener() {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.katd.proto.raft.ConfState;
 import io.katd.raft.StateType;
 import io.katd.raft.node.MemoryDurableLog;
+import io.katd.raft.node.TestStateMachine;
 import io.katd.raft.node.ProposalDroppedException;
 import io.katd.raft.node.RaftNode;
 import io.katd.raft.node.RaftNodeConfig;
@@ -27,7 +28,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Raft nodes in one JVM, each over its own {@link NettyTransport} on 127.0.0.1 (ports
- * chosen by the system), a {@link MemoryDurableLog}, a {@link ListStateMachine} and a
+ * chosen by the system), a {@link MemoryDurableLog}, a {@link TestStateMachine} and a
  * {@link MemorySnapshotStore}. Election timeouts are long (3 s), so leadership only moves
  * when a test campaigns or a node is gone that long.
  */
@@ -53,7 +54,7 @@ final class NettyCluster implements AutoCloseable {
     final Map<Long, InetSocketAddress> addresses = new TreeMap<>();
     final Map<Long, NettyTransport> transports = new TreeMap<>();
     final Map<Long, MemoryDurableLog> logs = new TreeMap<>();
-    final Map<Long, ListStateMachine> machines = new TreeMap<>();
+    final Map<Long, TestStateMachine> machines = new TreeMap<>();
     final Map<Long, MemorySnapshotStore> stores = new TreeMap<>();
     final Map<Long, RaftNode<Long>> nodes = new TreeMap<>();
     final Map<Long, View> views = new HashMap<>();
@@ -129,7 +130,7 @@ final class NettyCluster implements AutoCloseable {
                 .heartbeatInterval(Duration.ofMillis(50)).requestTimeout(Duration.ofMinutes(1))
                 .random(new SplittableRandom(seeds.nextLong()))).build();
         RaftNode<Long> node = new RaftNode<>(config, logs.get(id), t,
-                machines.computeIfAbsent(id, k -> new ListStateMachine()));
+                machines.computeIfAbsent(id, k -> new TestStateMachine(new io.katd.raft.node.Await())));
         View view = new View();
         node.addListener(view);
         views.put(id, view);
