@@ -178,6 +178,11 @@ public final class RaftStateStore implements StateStore {
     }
 
     <T> CompletableFuture<T> propose(KvCommand command, Function<KvResult, T> extract) {
+        return propose(command, extract, true);
+    }
+
+    private <T> CompletableFuture<T> propose(KvCommand command, Function<KvResult, T> extract,
+            boolean rejectionsFail) {
         CompletableFuture<T> out = new CompletableFuture<>();
         node.propose(command.toByteString())
                 .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
@@ -186,7 +191,8 @@ public final class RaftStateStore implements StateStore {
                         if (e != null) {
                             out.completeExceptionally(Results.failure(e));
                         } else {
-                            out.complete(extract.apply(Results.accepted(r)));
+                            out.complete(extract.apply(rejectionsFail ? Results.accepted(r)
+                                    : r));
                         }
                     } catch (RuntimeException failure) {
                         out.completeExceptionally(Results.failure(failure));
@@ -263,20 +269,53 @@ public final class RaftStateStore implements StateStore {
 
     private <T> CompletableFuture<T> read(ReadConsistency consistency, RangeRequest request,
             Function<List<KeyValue>, T> extract) {
-        CompletableFuture<Long> ready = consistency == ReadConsistency.SERIALIZABLE
+        return afterReadIndex(consistency == ReadConsistency.SERIALIZABLE,
+                () -> extract.apply(stateMachine.range(request).kvs()), Results::failure);
+    }
+
+    /**
+     * Serves etcd's Range request: at once from the local state when it asks for a
+     * serializable read, otherwise after ReadIndex. The header carries the store's
+     * revision only. Failures are the {@link StoreException}s of this store, with the
+     * engine's {@code FutureRevisionException} as the cause of an
+     * {@link InvalidRequestException} for a revision above the current one.
+     */
+    public CompletableFuture<io.katd.proto.etcd.etcdserverpb.RangeResponse> range(
+            io.katd.proto.etcd.etcdserverpb.RangeRequest request) {
+        return afterReadIndex(request.getSerializable(), () -> stateMachine.range(request),
+                Results::failure);
+    }
+
+    /**
+     * Proposes a command as it is and completes with its result as applied, a rejection
+     * included; the runtime's failures become this store's {@link StoreException}s.
+     */
+    public CompletableFuture<KvResult> proposeCommand(KvCommand command) {
+        return propose(command, Function.identity(), false);
+    }
+
+    private interface LocalRead<T> {
+        T read() throws IOException;
+    }
+
+    // The one path of every read: wait for ReadIndex unless serializable, then read the
+    // applied state on the completing thread.
+    private <T> CompletableFuture<T> afterReadIndex(boolean serializable, LocalRead<T> read,
+            Function<Throwable, ? extends Throwable> failure) {
+        CompletableFuture<Long> ready = serializable
                 ? CompletableFuture.completedFuture(0L) : readIndex();
         CompletableFuture<T> out = new CompletableFuture<>();
         ready.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((i, e) -> {
             if (e != null) {
-                out.completeExceptionally(Results.failure(e));
+                out.completeExceptionally(failure.apply(e));
                 return;
             }
             try {
-                out.complete(extract.apply(stateMachine.range(request).kvs()));
+                out.complete(read.read());
             } catch (IOException ex) {
-                out.completeExceptionally(Results.failure(new UncheckedIOException(ex)));
+                out.completeExceptionally(failure.apply(new UncheckedIOException(ex)));
             } catch (RuntimeException ex) {
-                out.completeExceptionally(Results.failure(ex));
+                out.completeExceptionally(failure.apply(ex));
             }
         });
         return out;

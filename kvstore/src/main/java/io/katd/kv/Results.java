@@ -1,6 +1,7 @@
 package io.katd.kv;
 
 import io.katd.kv.mvcc.CompactedException;
+import io.katd.kv.mvcc.FutureRevisionException;
 import io.katd.proto.etcd.etcdserverpb.ResponseOp;
 import io.katd.proto.etcd.etcdserverpb.TxnResponse;
 import io.katd.proto.etcd.mvccpb.Event;
@@ -101,6 +102,9 @@ final class Results {
         }
         if (c instanceof CompactedException e) {
             return new CompactedRevisionException(e.getMessage(), e.compactRevision());
+        }
+        if (c instanceof FutureRevisionException e) {
+            return new InvalidRequestException(e.getMessage(), e);
         }
         if (c instanceof IllegalArgumentException) {
             return new InvalidRequestException(c.getMessage(), c);

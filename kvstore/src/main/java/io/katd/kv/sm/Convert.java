@@ -32,10 +32,8 @@ final class Convert {
     private Convert() {
     }
 
+    /** {@code p} must have been through {@link PutDefaults} when it sets an ignore flag. */
     static PutRequest put(io.katd.proto.etcd.etcdserverpb.PutRequest p) {
-        if (p.getIgnoreValue() || p.getIgnoreLease()) {
-            throw new IllegalArgumentException("ignore_value and ignore_lease are not supported");
-        }
         PutRequest r = new PutRequest(p.getKey(), p.getValue(), p.getLease(), false);
         return p.getPrevKv() ? r.withPrevKv() : r;
     }

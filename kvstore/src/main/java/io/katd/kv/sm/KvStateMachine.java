@@ -164,7 +164,10 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
             io.katd.proto.etcd.etcdserverpb.PutRequest p) throws IOException {
         PutRequest put;
         try {
-            put = Convert.put(p);
+            put = Convert.put(PutDefaults.resolve(p, store));
+        } catch (PutDefaults.KeyNotFound e) {
+            store.markApplied(index);
+            return reject(Rejection.Reason.KEY_NOT_FOUND, e.getMessage(), 0);
         } catch (IllegalArgumentException e) {
             return invalid(index, e.getMessage());
         }
@@ -192,10 +195,15 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
     }
 
     private KvResult applyTxn(long index, long term,
-            io.katd.proto.etcd.etcdserverpb.TxnRequest t) throws IOException {
+            io.katd.proto.etcd.etcdserverpb.TxnRequest request) throws IOException {
         TxnRequest txn;
+        io.katd.proto.etcd.etcdserverpb.TxnRequest t;
         try {
+            t = PutDefaults.resolve(request, store);
             txn = Convert.txn(t);
+        } catch (PutDefaults.KeyNotFound e) {
+            store.markApplied(index);
+            return reject(Rejection.Reason.KEY_NOT_FOUND, e.getMessage(), 0);
         } catch (IllegalArgumentException e) {
             return invalid(index, e.getMessage());
         }
@@ -449,6 +457,32 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
         lock.lock();
         try {
             return store.range(request);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Serves etcd's Range on the applied state, revision filters included; the header
+     * carries only the store's revision. Call after ReadIndex for a linearizable read.
+     *
+     * @throws IllegalArgumentException for a request the store cannot serve (empty key)
+     */
+    public io.katd.proto.etcd.etcdserverpb.RangeResponse range(
+            io.katd.proto.etcd.etcdserverpb.RangeRequest request) throws IOException {
+        lock.lock();
+        try {
+            return RangeReads.serve(request, store);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The revision up to which history has been compacted; 0 if never compacted. */
+    public long compactRevision() {
+        lock.lock();
+        try {
+            return store.compactRevision();
         } finally {
             lock.unlock();
         }

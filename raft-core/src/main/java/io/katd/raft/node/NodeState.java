@@ -1,5 +1,6 @@
 package io.katd.raft.node;
 
+import io.katd.proto.raft.ConfState;
 import io.katd.raft.Status;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,6 +18,9 @@ final class NodeState {
     // Written by the raft thread after each cycle that changed something; read by callers
     // of RaftNode.status(). Volatile so a reader sees a fully built, recent snapshot.
     private volatile Status status;
+    // The configuration as applied by the raft thread (recovery, snapshot install, conf
+    // change); read by RaftNode.confState().
+    private volatile ConfState confState;
     // The error that stopped the raft thread; written once before the phase becomes
     // STOPPED, so a reader that sees STOPPED sees it too.
     private volatile Throwable failure;
@@ -47,6 +51,14 @@ final class NodeState {
 
     Status status() {
         return status;
+    }
+
+    void publishConfState(ConfState cs) {
+        confState = cs;
+    }
+
+    ConfState confState() {
+        return confState;
     }
 
     void fail(Throwable t) {

@@ -79,6 +79,7 @@ final class RaftLoop<R> implements Runnable {
         this.commit = st.hardState().getCommit();
         this.applied = recovered.applied();
         this.confState = recovered.confState();
+        shared.publishConfState(confState);
         this.snapshotIndex = recovered.snapshotIndex();
     }
 
@@ -297,6 +298,7 @@ final class RaftLoop<R> implements Runnable {
         stateMachine.restore(index, snapshot.getData());
         applied = index;
         confState = snapshot.getMetadata().getConfState();
+        shared.publishConfState(confState);
         snapshotIndex = index;
     }
 
@@ -322,6 +324,7 @@ final class RaftLoop<R> implements Runnable {
     private void applyConfChange(Entry e) throws IOException {
         ConfChangeV2 cc = Envelopes.confChange(e);
         confState = node.applyConfChange(cc);
+        shared.publishConfState(confState);
         LOG.info("node {} applied membership change at index {}: {}", id, e.getIndex(),
                 confState);
         requests.onConfChangeApplied(cc, confState);

@@ -181,6 +181,18 @@ public final class RaftNode<R> implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The membership configuration (voters, learners, joint halves) this node has applied
+     * most recently. Thread-safe.
+     */
+    public ConfState confState() {
+        ConfState cs = shared.confState();
+        if (cs == null) {
+            throw new IllegalStateException("node " + id + " is not started");
+        }
+        return cs;
+    }
+
     /** Whether the raft thread runs (started, not closed, not stopped by an error). */
     public boolean isRunning() {
         return shared.phase() == NodeState.Phase.RUNNING;
