@@ -1,0 +1,229 @@
+package io.katd.kv.etcd;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.katd.kv.watch.CancelReason;
+import io.katd.kv.watch.WatchHub;
+import io.katd.kv.watch.WatchListener;
+import io.katd.proto.etcd.etcdserverpb.WatchCreateRequest;
+import io.katd.proto.etcd.etcdserverpb.WatchRequest;
+import io.katd.proto.etcd.etcdserverpb.WatchResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Watch call: many watchers on one bidirectional stream, each a watch of the member's
+ * {@link WatchHub}. Watch ids belong to the stream: the client may choose them, otherwise
+ * they count up from 0 as etcd's do. Responses of all watchers go out one at a time, each
+ * watcher's in its hub order; a watcher whose client cannot take more is held back by the
+ * hub until the stream is ready again.
+ */
+final class WatchStream implements StreamObserver<WatchRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
+    // etcd's watch id for responses that belong to no watcher (progress requests).
+    static final long NO_WATCH_ID = -1;
+    static final String COMPACTED_REASON =
+            "etcdserver: mvcc: required revision has been compacted";
+    static final String DUPLICATE_ID_REASON =
+            "mvcc: duplicate watch ID provided on the WatchStream";
+
+    private final ServerContext member;
+    private final WatchHub hub;
+    private final ServerCallStreamObserver<WatchResponse> out;
+    // Guarded by this: stream watch id -> hub watch id, for live watchers.
+    private final Map<Long, Long> hubIds = new HashMap<>();
+    private long nextId;
+    private boolean ended;
+
+    WatchStream(ServerContext member, ServerCallStreamObserver<WatchResponse> out) {
+        this.member = member;
+        this.hub = member.stateMachine.watchHub();
+        this.out = out;
+        out.setOnReadyHandler(this::resumeAll);
+        out.setOnCancelHandler(this::cancelAll);
+    }
+
+    @Override
+    public void onNext(WatchRequest request) {
+        switch (request.getRequestUnionCase()) {
+            case CREATE_REQUEST -> create(request.getCreateRequest());
+            case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
+            case PROGRESS_REQUEST -> send(WatchResponse.newBuilder()
+                    .setHeader(member.header()).setWatchId(NO_WATCH_ID).build());
+            case REQUESTUNION_NOT_SET -> { }
+        }
+    }
+
+    private void create(WatchCreateRequest c) {
+        long id;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (c.getWatchId() != 0 && hubIds.containsKey(c.getWatchId())) {
+                id = -2;
+            } else if (c.getWatchId() != 0) {
+                id = c.getWatchId();
+            } else {
+                while (hubIds.containsKey(nextId)) {
+                    nextId++;
+                }
+                id = nextId++;
+            }
+            if (id >= 0) {
+                hubIds.put(id, -1L);
+            }
+        }
+        if (id < 0) {
+            refuse(c.getWatchId(), DUPLICATE_ID_REASON);
+            return;
+        }
+        io.katd.kv.watch.WatchRequest request;
+        try {
+            request = hubRequest(c);
+        } catch (IllegalArgumentException e) {
+            synchronized (this) {
+                hubIds.remove(id);
+            }
+            refuse(id, "etcdserver: " + e.getMessage());
+            return;
+        }
+        long hubId = hub.watch(request, new Listener(id));
+        synchronized (this) {
+            if (hubIds.containsKey(id)) {
+                hubIds.put(id, hubId);
+                return;
+            }
+        }
+        hub.cancel(hubId); // the stream ended meanwhile
+    }
+
+    private static io.katd.kv.watch.WatchRequest hubRequest(WatchCreateRequest c) {
+        boolean noPut = false;
+        boolean noDelete = false;
+        for (WatchCreateRequest.FilterType f : c.getFiltersList()) {
+            noPut |= f == WatchCreateRequest.FilterType.NOPUT;
+            noDelete |= f == WatchCreateRequest.FilterType.NODELETE;
+        }
+        return new io.katd.kv.watch.WatchRequest(c.getKey(), c.getRangeEnd(),
+                Math.max(0, c.getStartRevision()), c.getPrevKv(), noPut, noDelete,
+                c.getProgressNotify());
+    }
+
+    private void refuse(long id, String reason) {
+        send(WatchResponse.newBuilder().setHeader(member.header()).setWatchId(id)
+                .setCreated(true).setCanceled(true).setCancelReason(reason).build());
+    }
+
+    private void cancel(long id) {
+        Long hubId;
+        synchronized (this) {
+            hubId = hubIds.get(id);
+        }
+        if (hubId != null && hubId >= 0) {
+            hub.cancel(hubId);
+        }
+    }
+
+    private final class Listener implements WatchListener {
+        private final long id;
+
+        Listener(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onResponse(io.katd.kv.watch.WatchResponse r) {
+            WatchResponse.Builder b = WatchResponse.newBuilder()
+                    .setHeader(member.header(r.revision())).setWatchId(id);
+            switch (r.kind()) {
+                case CREATED -> b.setCreated(true);
+                case EVENTS -> b.addAllEvents(r.events());
+                case PROGRESS -> { }
+                case CANCELED -> {
+                    synchronized (WatchStream.this) {
+                        hubIds.remove(id);
+                    }
+                    b.setCanceled(true);
+                    if (r.cancelReason() == CancelReason.COMPACTED) {
+                        b.setCompactRevision(r.compactRevision())
+                                .setCancelReason(COMPACTED_REASON);
+                    } else if (r.cancelReason() != CancelReason.CLIENT) {
+                        b.setCancelReason(r.cancelMessage());
+                    }
+                }
+            }
+            send(b.build());
+        }
+
+        @Override
+        public boolean isReady() {
+            synchronized (WatchStream.this) {
+                return ended || out.isReady();
+            }
+        }
+    }
+
+    private void send(WatchResponse response) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            try {
+                out.onNext(response);
+            } catch (RuntimeException e) {
+                LOG.debug("member {}: watch stream closed while sending", member.memberId, e);
+                ended = true;
+            }
+        }
+    }
+
+    private void resumeAll() {
+        for (long hubId : liveHubIds()) {
+            hub.resume(hubId);
+        }
+    }
+
+    private synchronized List<Long> liveHubIds() {
+        List<Long> ids = new ArrayList<>();
+        for (long h : hubIds.values()) {
+            if (h >= 0) {
+                ids.add(h);
+            }
+        }
+        return ids;
+    }
+
+    private void cancelAll() {
+        List<Long> ids;
+        synchronized (this) {
+            ended = true;
+            ids = liveHubIds();
+            hubIds.clear();
+        }
+        for (long hubId : ids) {
+            hub.cancel(hubId);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        cancelAll();
+    }
+
+    @Override
+    public void onCompleted() {
+        cancelAll();
+        synchronized (this) {
+            try {
+                out.onCompleted();
+            } catch (RuntimeException e) {
+                LOG.debug("member {}: watch stream already closed", member.memberId, e);
+            }
+        }
+    }
+}
