@@ -40,6 +40,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** The etcd API version this server speaks, as Status reports it. */
     static final String VERSION = "3.4.0";
     static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+    static final int SNAPSHOT_ALIGN_BYTES = 512;
     private static final ByteString ALL = KeyRanges.FROM_KEY;
 
     private final ServerContext member;
@@ -134,7 +135,9 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /**
      * The state machine's snapshot in chunks, then, as etcd's server does, one last chunk
      * holding the SHA-256 of everything before it ({@code etcdctl snapshot save} writes the
-     * whole stream to the file).
+     * whole stream to the file). etcd's snapshot is a database of 512-byte multiples, and
+     * etcdctl 3.4 finds the checksum by that rule, so the snapshot is followed by zero bytes
+     * up to the next multiple of 512; the checksum covers them.
      */
     @Override
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
@@ -152,6 +155,9 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
             throw new IllegalStateException("the JVM has no SHA-256", e);
         }
         var header = member.header();
+        int padding = (SNAPSHOT_ALIGN_BYTES - data.size() % SNAPSHOT_ALIGN_BYTES)
+                % SNAPSHOT_ALIGN_BYTES;
+        data = data.concat(ByteString.copyFrom(new byte[padding]));
         int size = data.size();
         for (int at = 0; at < size; at += SNAPSHOT_CHUNK_BYTES) {
             ByteString chunk = data.substring(at, Math.min(size, at + SNAPSHOT_CHUNK_BYTES));
