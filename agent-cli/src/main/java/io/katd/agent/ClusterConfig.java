@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param snapshotThreshold applied entries between snapshots; 0 disables snapshots
  * @param peerTls mutual TLS between members, if set
  * @param clientTls TLS for clients, if set
+ * @param explicit the fields set by the file or a flag rather than left at their default
+ *     ({@code name}, {@code dataDir}, {@code initialCluster}, ...)
  */
 record ClusterConfig(
         String clusterName,
@@ -56,7 +58,8 @@ record ClusterConfig(
         Duration heartbeatInterval,
         long snapshotThreshold,
         Optional<TlsFiles> peerTls,
-        Optional<TlsFiles> clientTls) {
+        Optional<TlsFiles> clientTls,
+        java.util.Set<String> explicit) {
 
     static final String API_VERSION = "katd.io/v1";
     static final String KIND = "ClusterConfiguration";
@@ -66,6 +69,7 @@ record ClusterConfig(
         advertiseClientUrls = List.copyOf(advertiseClientUrls);
         initialCluster = java.util.Collections.unmodifiableMap(
                 new LinkedHashMap<>(initialCluster));
+        explicit = java.util.Set.copyOf(explicit);
     }
 
     /** The value of a field and where it came from. */
@@ -287,7 +291,8 @@ record ClusterConfig(
                     apiPort, agentPort, listenPeerUrl, listenClientUrls, listenMetricsUrl,
                     advertisePeer, advertiseClients, cluster, initialClusterState,
                     initialClusterToken, electionTimeout, heartbeatInterval, snapshotThreshold,
-                    Optional.ofNullable(peerTls), Optional.ofNullable(clientTls));
+                    Optional.ofNullable(peerTls), Optional.ofNullable(clientTls),
+                    sources.keySet());
         }
 
         /**

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.katd.proto.raft.ConfState;
 import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.Snapshot;
-import io.katd.raft.InitialState;
+import io.katd.raft.Storage;
 import io.katd.raft.Ready;
 import io.katd.raft.node.DurableLog;
 import java.io.IOException;
@@ -61,7 +61,7 @@ final class TimedDurableLog implements DurableLog {
     }
 
     @Override
-    public InitialState initialState() {
+    public Storage.InitialState initialState() {
         return log.initialState();
     }
 
