@@ -43,7 +43,6 @@ public final class Katd implements Callable<Integer> {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Katd());
-        cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? USAGE : FAILURE);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (e instanceof ConfigException) {
