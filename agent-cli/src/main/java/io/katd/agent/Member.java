@@ -8,6 +8,7 @@ import io.katd.kv.watch.WatchConfig;
 import io.katd.proto.kv.KvResult;
 import io.katd.proto.raft.ConfState;
 import io.katd.raft.StateType;
+import io.katd.raft.Status;
 import io.katd.raft.node.RaftNode;
 import io.katd.raft.node.RaftNodeConfig;
 import io.katd.raft.storage.RocksDurableLog;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -226,28 +226,50 @@ final class Member implements AutoCloseable {
         }
     }
 
-    /** Hands leadership to the most up-to-date voter when this member leads; bounded. */
+    /**
+     * Hands leadership to the most up-to-date voter when this member leads, and waits
+     * (at most two election timeouts) until this member sees that voter lead.
+     */
     private void transferLeadership() {
         if (!isLeader()) {
             return;
         }
-        long term = node.status().hardState().getTerm();
-        CompletableFuture<Void> moved = store.election().resign();
-        if (moved == null) {
+        Status s = node.status();
+        long target = mostUpToDateVoter(s);
+        if (target == 0) {
             LOG.info("{} leads with no other voter: no leadership transfer", who);
             return;
         }
-        Duration bound = config.electionTimeout().multipliedBy(2);
-        try {
-            moved.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("{} transferred leadership to {} (term {} -> {})", who,
-                    MemberIds.hex(node.status().softState().lead()), term,
-                    node.status().hardState().getTerm());
-        } catch (TimeoutException e) {
-            LOG.warn("{} could not transfer leadership within {}; stopping anyway", who, bound);
-        } catch (Exception e) {
-            LOG.warn("{} could not transfer leadership: {}; stopping anyway", who, e.toString());
+        long term = s.hardState().getTerm();
+        LOG.info("{} transferring leadership to {} at term {}", who, MemberIds.hex(target),
+                term);
+        node.transferLeadership(target);
+        long deadline = System.nanoTime() + config.electionTimeout().multipliedBy(2).toNanos();
+        while (System.nanoTime() < deadline && node.isRunning()) {
+            Status now = node.status();
+            if (now.softState().lead() == target) {
+                LOG.info("{} transferred leadership to {} (term {} -> {})", who,
+                        MemberIds.hex(target), term, now.hardState().getTerm());
+                return;
+            }
+            pause();
         }
+        LOG.warn("{} could not transfer leadership to {} within {}; stopping anyway", who,
+                MemberIds.hex(target), config.electionTimeout().multipliedBy(2));
+    }
+
+    /** The voter other than this member with the highest match index (lowest id on ties). */
+    private long mostUpToDateVoter(Status s) {
+        long best = 0;
+        long bestMatch = -1;
+        for (Map.Entry<Long, Status.PeerProgress> e : new TreeMap<>(s.progress()).entrySet()) {
+            if (e.getKey() != s.id() && !e.getValue().isLearner()
+                    && e.getValue().match() > bestMatch) {
+                best = e.getKey();
+                bestMatch = e.getValue().match();
+            }
+        }
+        return best;
     }
 
     @Override

@@ -95,7 +95,10 @@ class KatdProcessIT {
 
             // Healthy: every member answers 200 and all name the same leader.
             c.awaitLeader(c.names(), 0, Duration.ofSeconds(10));
-            assertThat(c.health("x")).hasValueSatisfying(a -> assertThat(a.healthy()).isFalse());
+            assertThat(c.health(intruder)).hasValueSatisfying(a -> {
+                assertThat(a.healthy()).isFalse();
+                assertThat(a.body()).contains("no leader is known");
+            });
         }
     }
 }

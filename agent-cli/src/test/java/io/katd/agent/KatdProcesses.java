@@ -128,7 +128,11 @@ final class KatdProcesses implements AutoCloseable {
     }
 
     Optional<HealthProbe.Answer> health(String name) {
-        return probe.ask(specs.get(name).metricsUrl());
+        return health(specs.get(name));
+    }
+
+    Optional<HealthProbe.Answer> health(Spec s) {
+        return probe.ask(s.metricsUrl());
     }
 
     String log(String name) {
