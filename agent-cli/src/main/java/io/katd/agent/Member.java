@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +66,8 @@ final class Member implements AutoCloseable {
     private final RaftStateStore store;
     private final Health health;
     private OpsServer ops;
+    // Set when close begins, so that a node stopped by close is not taken for a failure.
+    private volatile boolean closing;
     private boolean closed;
 
     private Member(ClusterConfig config, MemberIdentity identity) throws IOException {
@@ -73,29 +77,43 @@ final class Member implements AutoCloseable {
         Path dataDir = config.dataDir();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("katd-scheduler"));
         this.watchDelivery = Executors.newSingleThreadExecutor(daemon("katd-watch-delivery"));
-        FileSnapshotStore snapshots = FileSnapshotStore.open(
-                Files.createDirectories(dataDir.resolve("snap")));
-        this.transport = new NettyTransport(transportConfig(), snapshots);
-        Map<Long, InetSocketAddress> peers = new TreeMap<>();
-        identity.peers().forEach((id, url) -> {
-            if (id != identity.memberId()) {
-                peers.put(id, url.socketAddress());
+        // What is open so far, closed in reverse order if a later step fails.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            FileSnapshotStore snapshots = FileSnapshotStore.open(
+                    Files.createDirectories(dataDir.resolve("snap")));
+            this.transport = new NettyTransport(transportConfig(), snapshots);
+            opened.push(transport);
+            transport.setPeers(peerAddresses(identity));
+            RocksDurableLog log = openLog(dataDir);
+            opened.push(log);
+            MvccStore mvcc = MvccStore.open(RocksDbBackend.open(dataDir.resolve("kv")));
+            opened.push(mvcc);
+            this.stateMachine = new KvStateMachine(identity.memberId(), mvcc,
+                    Files.createDirectories(dataDir.resolve("scratch")), System::nanoTime,
+                    WatchConfig.defaults(), watchDelivery);
+            opened.pop();
+            opened.push(stateMachine);
+            this.node = new RaftNode<>(nodeConfig(), new TimedDurableLog(log, metrics.histogram(
+                    "katd_disk_wal_fsync_duration_seconds", "Time of each synced write of the"
+                            + " Raft log.", 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032,
+                    0.064, 0.128, 0.256, 0.512, 1.024, 2.048)), transport, stateMachine);
+            node.addListener(new MemberEvents(who, metrics));
+            this.health = new Health(node, config.electionTimeout(), System::nanoTime);
+            this.store = new RaftStateStore(node, stateMachine, new RaftStateStore.Options(
+                    identity.name(), scheduler, Duration.ofMillis(500), Duration.ofSeconds(10)));
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
-        });
-        transport.setPeers(peers);
-        RocksDurableLog log = openLog(dataDir);
-        this.stateMachine = new KvStateMachine(identity.memberId(),
-                MvccStore.open(RocksDbBackend.open(dataDir.resolve("kv"))),
-                Files.createDirectories(dataDir.resolve("scratch")), System::nanoTime,
-                WatchConfig.defaults(), watchDelivery);
-        this.node = new RaftNode<>(nodeConfig(), new TimedDurableLog(log, metrics.histogram(
-                "katd_disk_wal_fsync_duration_seconds", "Time of each synced write of the"
-                        + " Raft log.", 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064,
-                0.128, 0.256, 0.512, 1.024, 2.048)), transport, stateMachine);
-        node.addListener(new MemberEvents(who, metrics));
-        this.health = new Health(node, config.electionTimeout(), System::nanoTime);
-        this.store = new RaftStateStore(node, stateMachine, new RaftStateStore.Options(
-                identity.name(), scheduler, Duration.ofMillis(500), Duration.ofSeconds(10)));
+            scheduler.shutdownNow();
+            watchDelivery.shutdownNow();
+            throw e;
+        }
         MemberMetrics.register(metrics, node, stateMachine, transport, dataDir);
     }
 
@@ -123,6 +141,16 @@ final class Member implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    private static Map<Long, InetSocketAddress> peerAddresses(MemberIdentity identity) {
+        Map<Long, InetSocketAddress> peers = new TreeMap<>();
+        identity.peers().forEach((id, url) -> {
+            if (id != identity.memberId()) {
+                peers.put(id, url.socketAddress());
+            }
+        });
+        return peers;
     }
 
     private RocksDurableLog openLog(Path dataDir) throws IOException {
@@ -199,6 +227,11 @@ final class Member implements AutoCloseable {
 
     InetSocketAddress metricsAddress() {
         return ops.address();
+    }
+
+    /** Whether {@link #close} has begun. */
+    boolean isClosing() {
+        return closing;
     }
 
     boolean isLeader() {
@@ -278,6 +311,7 @@ final class Member implements AutoCloseable {
             return;
         }
         closed = true;
+        closing = true;
         LOG.info("{} stopping", who);
         transferLeadership();
         if (ops != null) {

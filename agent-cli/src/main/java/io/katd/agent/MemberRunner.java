@@ -27,7 +27,7 @@ final class MemberRunner {
             closed.countDown();
         }, "katd-shutdown"));
         while (!closed.await(200, TimeUnit.MILLISECONDS)) {
-            if (!member.node().isRunning()) {
+            if (!member.node().isRunning() && !member.isClosing()) {
                 LOG.error("the Raft node of member {} stopped after a fatal error (logged"
                         + " above); it cannot trust its disk or state and exits",
                         member.identity().name());
