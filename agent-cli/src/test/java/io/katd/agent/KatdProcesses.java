@@ -201,12 +201,16 @@ final class KatdProcesses implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Process p : all) {
             p.destroyForcibly();
         }
-        for (Process p : all) {
-            p.waitFor(10, TimeUnit.SECONDS);
+        try {
+            for (Process p : all) {
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
