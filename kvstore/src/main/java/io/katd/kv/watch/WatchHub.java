@@ -95,6 +95,11 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
+    /** How many watches are open (created and not yet cancelled). Any thread. */
+    public int watcherCount() {
+        return live.size();
+    }
+
     /**
      * Starts a watch; any thread. The hub registers it on the apply thread, where a start
      * revision of 0 becomes the current revision + 1. Its stream begins with CREATED, or with

@@ -144,11 +144,13 @@ class WatchHubTest {
         f.settle();
         f.put("a", "1");
         f.put("a", "2");
+        assertThat(f.hub.watcherCount()).isEqualTo(1);
 
         assertThat(f.hub.cancel(w.id())).isTrue();
         f.settle();
         f.put("a", "3");
         f.settle();
+        assertThat(f.hub.watcherCount()).isZero();
 
         assertThat(w.responses()).extracting(WatchResponse::kind)
                 .containsExactly(Kind.CREATED, Kind.CANCELED);

@@ -343,7 +343,7 @@ final class RaftLoop<R> implements Runnable {
         ByteString data = stateMachine.snapshot();
         log.createSnapshot(index, confState, data);
         snapshotIndex = index;
-        LOG.debug("node {} took a snapshot at index {}", id, index);
+        LOG.info("node {} took a snapshot at index {}", id, index);
     }
 
     /** Every snapshotThreshold entries: snapshot, then compact all but the kept entries. */

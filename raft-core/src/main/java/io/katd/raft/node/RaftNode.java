@@ -117,9 +117,24 @@ public final class RaftNode<R> implements AutoCloseable {
     public CompletableFuture<R> propose(ByteString command) {
         Objects.requireNonNull(command, "command");
         CompletableFuture<R> future = new CompletableFuture<>();
+        if (!listeners.isEmpty()) {
+            long startNanos = config.clock().nanoTime();
+            future.whenComplete((r, e) -> proposalDone(e == null,
+                    config.clock().nanoTime() - startNanos));
+        }
         submit(new Input.Propose<>(command, future), future,
                 () -> new ProposalDroppedException(id, inboxFull()));
         return future;
+    }
+
+    private void proposalDone(boolean committed, long latencyNanos) {
+        for (RaftNodeListener l : listeners) {
+            try {
+                l.onProposalDone(committed, latencyNanos);
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: a listener failed", id, e);
+            }
+        }
     }
 
     /**

@@ -14,4 +14,11 @@ public interface RaftNodeListener {
 
     /** The node's own role changed. */
     default void onRoleChange(StateType role, long term) {}
+
+    /**
+     * A proposal made through {@link RaftNode#propose} on this node finished: applied
+     * ({@code committed}) or failed, {@code latencyNanos} after it was made (on the node's
+     * clock). For metrics; called once per proposal, so keep it cheap.
+     */
+    default void onProposalDone(boolean committed, long latencyNanos) {}
 }

@@ -62,6 +62,25 @@ class RaftNodeTest {
     }
 
     @Test
+    void listenersCountEveryProposalOnceAsCommittedOrFailed() {
+        try (TestCluster c = TestCluster.withLeader(3, b -> b)) {
+            get(c.node(1).propose(bytes("a")));
+            get(c.node(2).propose(bytes("b")));
+            c.await.until("node 1 counted its proposal",
+                    () -> c.view(1).proposalsCommitted.get() == 1);
+            c.await.until("node 2 counted its proposal",
+                    () -> c.view(2).proposalsCommitted.get() == 1);
+            c.node(3).close();
+            assertThat(failure(c.node(3).propose(bytes("c"))))
+                    .isInstanceOf(NodeClosedException.class);
+            c.await.until("node 3 counted its failed proposal",
+                    () -> c.view(3).proposalsFailed.get() == 1);
+            assertThat(c.view(1).proposalsFailed.get()).isZero();
+            assertThat(c.view(3).proposalsCommitted.get()).isZero();
+        }
+    }
+
+    @Test
     void proposalOnAFollowerIsForwardedAndCompletesThere() {
         try (TestCluster c = TestCluster.withLeader(4, b -> b)) {
             long index = get(c.node(2).propose(bytes("via-2")));

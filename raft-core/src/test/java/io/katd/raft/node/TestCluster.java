@@ -36,6 +36,10 @@ final class TestCluster implements AutoCloseable {
         volatile long leader;
         volatile long term;
         volatile StateType role = StateType.FOLLOWER;
+        final java.util.concurrent.atomic.AtomicInteger proposalsCommitted =
+                new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger proposalsFailed =
+                new java.util.concurrent.atomic.AtomicInteger();
         // Names of the threads that ran callbacks; guarded by itself.
         final List<String> callbackThreads = new ArrayList<>();
 
@@ -54,6 +58,15 @@ final class TestCluster implements AutoCloseable {
         public void onRoleChange(StateType r, long t) {
             role = r;
             record();
+        }
+
+        @Override
+        public void onProposalDone(boolean committed, long latencyNanos) {
+            if (latencyNanos < 0) {
+                throw new AssertionError("negative latency " + latencyNanos);
+            }
+            (committed ? proposalsCommitted : proposalsFailed).incrementAndGet();
+            await.signal();
         }
 
         private void record() {

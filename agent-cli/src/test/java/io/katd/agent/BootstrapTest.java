@@ -1,0 +1,120 @@
+package io.katd.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.katd.agent.ClusterConfig.Source;
+import io.katd.kv.KV;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** init and start in this JVM, checked through the store. */
+class BootstrapTest {
+    private static final Source TEST = new Source(Origin.DEFAULT, "test");
+
+    @TempDir
+    Path tmp;
+
+    private ClusterConfig config(Path dataDir) {
+        Endpoint peer = new Endpoint("http", "127.0.0.1", Ports.free());
+        return ClusterConfig.builder().name("solo", TEST).dataDir(dataDir, TEST)
+                .listenPeerUrls(List.of(peer), TEST)
+                .listenClientUrls(List.of(new Endpoint("http", "127.0.0.1", Ports.free())), TEST)
+                .listenMetricsUrls(List.of(new Endpoint("http", "127.0.0.1", Ports.free())),
+                        TEST)
+                .electionTimeout(Duration.ofMillis(500), TEST)
+                .heartbeatInterval(Duration.ofMillis(50), TEST).build();
+    }
+
+    private static Optional<String> value(Member m, ByteString key) throws Exception {
+        Optional<KV> kv = m.store().get(key).get(10, TimeUnit.SECONDS);
+        return kv.map(v -> v.value().toStringUtf8());
+    }
+
+    @Test
+    void initStoresTheClusterUidAndConfigAndStartRestartsWithTheData() throws Exception {
+        Path dir = tmp.resolve("data");
+        ClusterConfig c = config(dir);
+        MemberIdentity identity;
+        try (Member m = Bootstrap.init(c, "the config text")) {
+            assertThat(m.isLeader()).isTrue();
+            identity = MemberIdentity.read(dir);
+            assertThat(identity.name()).isEqualTo("solo");
+            assertThat(identity.clusterUid()).matches("[0-9a-f-]{36}");
+            assertThat(identity.clusterId()).isEqualTo(
+                    MemberIds.clusterIdOfUid(identity.clusterUid()));
+            assertThat(identity.memberId()).isEqualTo(m.node().id());
+            assertThat(identity.founding()).isTrue();
+            assertThat(value(m, Bootstrap.CLUSTER_UID_KEY)).contains(identity.clusterUid());
+            assertThat(value(m, Bootstrap.CLUSTER_CONFIG_KEY)).contains("the config text");
+            m.store().put(ByteString.copyFromUtf8("/app/x"), ByteString.copyFromUtf8("1"))
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(new HealthProbe().ask("http://" + c.listenMetricsUrl().host() + ":"
+                    + c.listenMetricsUrl().port())).hasValueSatisfying(a -> {
+                        assertThat(a.healthy()).isTrue();
+                        assertThat(a.leader()).isEqualTo(identity.memberId());
+                    });
+        }
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                .doesNotContain(MemberIdentity.FILE + ".tmp");
+
+        assertThatThrownBy(() -> Bootstrap.init(config(dir), "again"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("data directory " + dir.toAbsolutePath()
+                        + " already holds a katd member");
+
+        try (Member m = Bootstrap.start(config(dir))) {
+            m.awaitLeadership(Duration.ofSeconds(10));
+            assertThat(m.identity()).isEqualTo(identity);
+            assertThat(value(m, Bootstrap.CLUSTER_UID_KEY)).contains(identity.clusterUid());
+            assertThat(value(m, ByteString.copyFromUtf8("/app/x"))).contains("1");
+        }
+    }
+
+    @Test
+    void aFoundingMemberWhoseLogWasWipedRefusesToStart() throws Exception {
+        Path dir = tmp.resolve("wiped");
+        try (Member m = Bootstrap.init(config(dir), "x")) {
+            assertThat(m.isLeader()).isTrue();
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve(Member.RAFT_DIR))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        assertThatThrownBy(() -> Bootstrap.start(config(dir)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("its Raft log in " + dir.resolve(Member.RAFT_DIR)
+                        + " is empty: the log was lost or wiped");
+    }
+
+    @Test
+    void staticBootstrapDerivesTheSameIdsOnEveryMember() throws Exception {
+        MemberOptions o = new MemberOptions();
+        o.initialCluster = "a=http://127.0.0.1:1,b=http://127.0.0.1:2";
+        o.initialClusterToken = "tok";
+        o.name = "a";
+        o.dataDir = tmp.resolve("a");
+        o.initialAdvertisePeerUrls = "http://127.0.0.1:1";
+        MemberIdentity a = Bootstrap.staticIdentity(o.resolve(), o.dataDir);
+        o.name = "b";
+        o.dataDir = tmp.resolve("b");
+        o.initialAdvertisePeerUrls = "http://127.0.0.1:2";
+        MemberIdentity b = Bootstrap.staticIdentity(o.resolve(), o.dataDir);
+        assertThat(a.clusterId()).isEqualTo(b.clusterId());
+        assertThat(a.peers()).isEqualTo(b.peers()).containsKeys(a.memberId(), b.memberId());
+        assertThat(MemberIdentity.read(tmp.resolve("b"))).isEqualTo(b);
+        o.initialClusterToken = "other";
+        MemberIdentity c = Bootstrap.staticIdentity(o.resolve(), tmp.resolve("c"));
+        assertThat(c.clusterId()).isNotEqualTo(b.clusterId());
+        assertThat(c.memberId()).isNotEqualTo(b.memberId());
+    }
+}
