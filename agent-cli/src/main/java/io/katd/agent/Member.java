@@ -1,6 +1,9 @@
 package io.katd.agent;
 
 import io.katd.kv.RaftStateStore;
+import io.katd.kv.etcd.EtcdServer;
+import io.katd.kv.etcd.PeerAddressFollower;
+import io.katd.proto.member.MemberRecord;
 import io.katd.kv.mvcc.MvccStore;
 import io.katd.kv.mvcc.RocksDbBackend;
 import io.katd.kv.sm.KvStateMachine;
@@ -21,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,6 +72,9 @@ final class Member implements AutoCloseable {
     private final RaftStateStore store;
     private final Health health;
     private OpsServer ops;
+    private final List<EtcdServer> clientServers = new ArrayList<>();
+    private PeerAddressFollower peerFollower;
+    private MemberAnnouncement announcement;
     // Set when close begins, so that a node stopped by close is not taken for a failure.
     private volatile boolean closing;
     private boolean closed;
@@ -199,18 +208,48 @@ final class Member implements AutoCloseable {
     }
 
     /**
-     * Starts what this member serves to clients on its client URLs: the one place where
-     * the client API is wired, with the node, the store, the state machine, the cluster id
-     * and the member id at hand. This build serves no client API yet (the etcd v3 gRPC
-     * services are added here), so the client URLs are only reserved in the config.
+     * Starts what this member serves to clients and what keeps it in step with the
+     * cluster's members: the etcd v3 gRPC API on every client URL, the peer table followed
+     * from the replicated member records, and this member's own record.
      */
     private void startClientServices() {
-        LOG.info("{}: client URLs {} are not served by this build (no client API)", who,
-                config.listenClientUrls());
+        peerFollower = new PeerAddressFollower(stateMachine,
+                new TransportAddressBook(identity.memberId(), transport));
+        peerFollower.start();
+        for (Endpoint url : config.listenClientUrls()) {
+            EtcdServer.Options options = new EtcdServer.Options(url.host(), url.port(),
+                    identity.clusterId(), EtcdServer.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10),
+                    Duration.ofMinutes(10), config.clientTls().map(t -> new EtcdServer.Tls(
+                            t.certFile(), t.keyFile(), Optional.ofNullable(t.trustedCaFile()))));
+            clientServers.add(new EtcdServer(options, store, node, stateMachine));
+        }
+        announcement = new MemberAnnouncement(who, ownRecord(), stateMachine, store,
+                scheduler);
+        announcement.start();
+        LOG.info("{} serves the etcd v3 API on {}", who, config.listenClientUrls());
+    }
+
+    /** This member's record as it should read in the cluster's member list. */
+    private MemberRecord ownRecord() {
+        MemberRecord.Builder r = MemberRecord.newBuilder().setId(identity.memberId())
+                .setName(identity.name())
+                .addPeerUrls(config.initialAdvertisePeerUrl().toString());
+        config.advertiseClientUrls().forEach(u -> r.addClientUrls(u.toString()));
+        return r.build();
     }
 
     /** Stops what {@link #startClientServices} started. */
     private void stopClientServices() {
+        if (announcement != null) {
+            announcement.close();
+        }
+        for (EtcdServer s : clientServers) {
+            s.close();
+        }
+        clientServers.clear();
+        if (peerFollower != null) {
+            peerFollower.close();
+        }
     }
 
     RaftNode<KvResult> node() {

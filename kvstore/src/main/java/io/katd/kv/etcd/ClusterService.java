@@ -218,7 +218,9 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
         members().forEach(m -> taken.add(m.getID()));
         MemberRecords.local(member.stateMachine).forEach(r -> taken.add(r.getId()));
         while (true) {
-            long id = random.nextLong();
+            // Positive, as every Raft and transport id: an id is unsigned on the wire, but
+            // peers and logs print it as a Java long.
+            long id = random.nextLong() & Long.MAX_VALUE;
             if (id != 0 && !taken.contains(id)) {
                 return id;
             }

@@ -83,7 +83,8 @@ public final class MemberRecords {
         }
     }
 
-    static Optional<MemberRecord> local(KvStateMachine sm, long id) {
+    /** The record of member {@code id} as applied on this member, if there is one. */
+    public static Optional<MemberRecord> local(KvStateMachine sm, long id) {
         try {
             List<KeyValue> kvs = sm.range(RangeRequest.newBuilder().setKey(key(id)).build())
                     .getKvsList();
