@@ -19,6 +19,9 @@ import org.rocksdb.WriteBatch;
  * records; integers little-endian, lengths as varint32. {@code BatchEncoderTest} compares
  * the bytes with those RocksDB's own WriteBatch builds, so a change of format in a future
  * RocksDB version fails the build rather than the data.
+ *
+ * <p>One encoder serves every write of a log: {@link #reset} starts a new batch in the same
+ * buffer, so that a persist neither allocates nor zeroes a buffer of the batch's size.
  */
 final class BatchEncoder {
     private static final int HEADER_BYTES = 12;
@@ -26,6 +29,9 @@ final class BatchEncoder {
     private static final byte TYPE_COLUMN_FAMILY_VALUE = 0x5;
     private static final byte TYPE_COLUMN_FAMILY_RANGE_DELETION = 0xE;
     private static final int CRC_BYTES = 4;
+    private static final int KEY_BYTES = Long.BYTES;
+    // A buffer grown past this by a large batch (a snapshot) is not kept for the next one.
+    private static final int RETAINED_BYTES_MAX = 4 << 20;
 
     private byte[] buf;
     private int size = HEADER_BYTES;
@@ -33,6 +39,20 @@ final class BatchEncoder {
 
     BatchEncoder(int capacityBytes) {
         buf = new byte[Math.max(HEADER_BYTES, capacityBytes)];
+    }
+
+    /**
+     * Starts a new, empty batch of about {@code capacityBytes}, reusing the buffer. The
+     * header's sequence number stays zero: only {@link #serialized} writes the count, and
+     * into its copy.
+     */
+    void reset(int capacityBytes) {
+        if (buf.length > RETAINED_BYTES_MAX && capacityBytes <= RETAINED_BYTES_MAX) {
+            buf = new byte[Math.max(HEADER_BYTES, capacityBytes)];
+        }
+        size = HEADER_BYTES;
+        count = 0;
+        ensure(capacityBytes - HEADER_BYTES);
     }
 
     void put(int columnFamilyId, byte[] key, byte[] value) {
@@ -44,8 +64,14 @@ final class BatchEncoder {
     /** Puts {@code e} under its index, framed like {@link Codec#encodeEntry}. */
     void putEntry(int columnFamilyId, Entry e) {
         header(TYPE_COLUMN_FAMILY_VALUE, columnFamilyId);
-        byte[] key = Codec.indexKey(e.getIndex());
-        bytes(key, key.length);
+        // The key, as Codec.indexKey lays it out: the index, 8 bytes big-endian.
+        varint(KEY_BYTES);
+        ensure(KEY_BYTES);
+        long index = e.getIndex();
+        for (int i = 0; i < KEY_BYTES; i++) {
+            buf[size + i] = (byte) (index >>> (8 * (KEY_BYTES - 1 - i)));
+        }
+        size += KEY_BYTES;
         int entryBytes = e.getSerializedSize();
         int valueBytes = CRC_BYTES + entryBytes;
         varint(valueBytes);

@@ -54,6 +54,8 @@ public final class RocksDurableLog implements DurableLog {
     private final RocksHandles rocks;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions bufferedWrite = new WriteOptions().setSync(false);
+    // Every persist encodes its batch in this one buffer.
+    private final BatchEncoder encoder = new BatchEncoder(0);
     private final TermRuns terms;
     private final TailCache cache;
     private HardState hardState;
@@ -125,7 +127,8 @@ public final class RocksDurableLog implements DurableLog {
         Snapshot snap = ready.snapshot().orElse(null);
         long base = offset;
         long last = lastIndex();
-        BatchEncoder batch = new BatchEncoder(batchBytesEstimate(ready));
+        BatchEncoder batch = encoder;
+        batch.reset(batchBytesEstimate(ready));
         if (snap != null) {
             base = snapshotBatch(batch, snap);
             last = base;
