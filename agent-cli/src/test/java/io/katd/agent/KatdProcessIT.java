@@ -97,6 +97,9 @@ class KatdProcessIT {
 
             // Healthy: every member answers 200 and all name the same leader.
             c.awaitLeader(c.names(), 0, Duration.ofSeconds(10));
+            // The intruder answers once its endpoints are up, and never finds a leader.
+            c.await("the intruder serves its health endpoint", Duration.ofSeconds(20),
+                    () -> c.health(intruder).isPresent());
             assertThat(c.health(intruder)).hasValueSatisfying(a -> {
                 assertThat(a.healthy()).isFalse();
                 assertThat(a.body()).contains("no leader is known");
