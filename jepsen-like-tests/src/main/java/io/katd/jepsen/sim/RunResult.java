@@ -9,11 +9,17 @@ import java.util.List;
  * recorded history and the trace hash (equal for two runs of the same scenario).
  */
 public record RunResult(Scenario scenario, List<Finding> findings, Coverage coverage,
-    long traceHash, List<Event> history, Recorder recorder, Phases phases) {
+    long traceHash, List<Event> history, Recorder recorder, Phases phases, BadOp badOp) {
 
-  /** When the workload began, when the faults ended, when the cluster was healed, the end. */
-  public record Phases(long workloadStartMicros, long faultsEndMicros, long healedMicros,
-      long endMicros) {}
+  /**
+   * When the workload began, when the faults began and ended, when the cluster was healed,
+   * and the end, in simulated microseconds.
+   */
+  public record Phases(long workloadStartMicros, long faultsStartMicros, long faultsEndMicros,
+      long healedMicros, long endMicros) {}
+
+  /** The operation a checker could not place (client and invocation time); null if none. */
+  public record BadOp(int client, long invokeMicros) {}
 
   public boolean valid() {
     return findings.stream().allMatch(Finding::valid);

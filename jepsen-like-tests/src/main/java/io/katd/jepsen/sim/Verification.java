@@ -29,7 +29,8 @@ final class Verification {
 
   static RunResult verify(Simulation sim) {
     List<Finding> findings = new ArrayList<>();
-    findings.add(linearizability(sim));
+    RunResult.BadOp[] bad = new RunResult.BadOp[1];
+    findings.add(linearizability(sim, bad));
     long finalRevision = sim.committed.isEmpty() ? 1 : sim.committed.lastKey();
     List<WatchStream> streams = new ArrayList<>();
     for (Client c : sim.clients()) {
@@ -63,14 +64,17 @@ final class Verification {
     sim.recorder.trace("coverage " + sim.coverage.asMap());
     return new RunResult(sim.scenario, findings, sim.coverage, sim.recorder.traceHash(),
         List.copyOf(sim.recorder.history), sim.recorder, new RunResult.Phases(
-            sim.workloadStart, sim.faultsEnd, sim.healedAt, sim.loop.now()));
+            sim.workloadStart, sim.faultsStart, sim.faultsEnd, sim.healedAt, sim.loop.now()),
+        bad[0]);
   }
 
-  private static Finding linearizability(Simulation sim) {
+  private static Finding linearizability(Simulation sim, RunResult.BadOp[] bad) {
     History history = History.of("seed-" + sim.scenario.seed(), sim.recorder.history);
     CheckResult r = LinearizabilityChecker.check(history, new KvModel(),
         Budget.ofSteps(LINEARIZABILITY_STEPS));
     if (r.verdict() == Verdict.NOT_LINEARIZABLE) {
+      r.violation().ifPresent(v -> bad[0] = new RunResult.BadOp(v.stuck().process(),
+          v.stuck().invocation().timeNanos() / 1000));
       return Finding.violation("linearizability", r.describe());
     }
     return new Finding("linearizability", true, r.verdict() == Verdict.UNKNOWN
