@@ -9,10 +9,10 @@ import java.util.Map;
 /**
  * Just enough JSON for history lines: reads any JSON text into null, {@link Boolean},
  * {@link Long} (integers) or {@link Double}, {@link String}, unmodifiable lists and maps;
- * writes the event value types. Problems are {@link IllegalArgumentException}s that name
+ * writes those too (maps in their iteration order), for history lines and reports. Problems are {@link IllegalArgumentException}s that name
  * the column; callers add the file and line.
  */
-final class Json {
+public final class Json {
   private final String text;
   private int pos;
 
@@ -20,7 +20,7 @@ final class Json {
     this.text = text;
   }
 
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Json reader = new Json(text);
     reader.skipSpace();
     Object value = reader.value();
@@ -31,12 +31,25 @@ final class Json {
     return value;
   }
 
-  static void write(Object value, StringBuilder out) {
+  public static void write(Object value, StringBuilder out) {
     if (value == null || value instanceof Long || value instanceof Integer
         || value instanceof Boolean) {
       out.append(value);
+    } else if (value instanceof Double d && Double.isFinite(d)) {
+      out.append(d);
     } else if (value instanceof String s) {
       writeString(s, out);
+    } else if (value instanceof Map<?, ?> map) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        out.append(first ? "" : ",");
+        first = false;
+        writeString(String.valueOf(e.getKey()), out);
+        out.append(':');
+        write(e.getValue(), out);
+      }
+      out.append('}');
     } else if (value instanceof List<?> list) {
       out.append('[');
       for (int i = 0; i < list.size(); i++) {
@@ -49,7 +62,7 @@ final class Json {
     }
   }
 
-  static void writeString(String s, StringBuilder out) {
+  public static void writeString(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

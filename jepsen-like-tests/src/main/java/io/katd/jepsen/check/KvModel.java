@@ -9,9 +9,12 @@ import java.util.TreeMap;
 
 /**
  * A map of string keys to string values with {@code get}, {@code put} and {@code append}
- * (append a string to the current value), as in porcupine's kv test histories.
+ * (append a string to the current value), as in porcupine's kv test histories; and, for the
+ * simulated KV store, {@code delete} (the key reads as "" again) and {@code cas} with
+ * {@code [expected new]} (put new if the value is expected; a cas whose compare failed did
+ * not happen and is recorded as failed).
  *
- * <p>A key never written reads as the empty string. Operations on different keys commute
+ * <p>A key never written (or deleted) reads as the empty string. Operations on different keys commute
  * and never observe each other, so the model splits a history per key.
  */
 public final class KvModel implements Model<KvModel.State> {
@@ -60,7 +63,13 @@ public final class KvModel implements Model<KvModel.State> {
       throw new IllegalArgumentException("kv operation without key: " + op);
     }
     switch (op.f()) {
-      case "get" -> { }
+      case "get", "delete" -> { }
+      case "cas" -> {
+        if (!(op.value() instanceof List<?> l && l.size() == 2
+            && l.get(0) instanceof String && l.get(1) instanceof String)) {
+          throw new IllegalArgumentException("cas needs [expected new] strings: " + op);
+        }
+      }
       case "put", "append" -> {
         if (!(op.value() instanceof String)) {
           throw new IllegalArgumentException(op.f() + " needs a string value: " + op);
@@ -77,6 +86,11 @@ public final class KvModel implements Model<KvModel.State> {
       case "get" -> Objects.equals(state.get(key), op.result()) ? state : null;
       case "put" -> state.with(key, (String) op.value());
       case "append" -> state.with(key, state.get(key) + op.value());
+      case "delete" -> state.with(key, "");
+      case "cas" -> {
+        List<?> args = (List<?>) op.value();
+        yield state.get(key).equals(args.get(0)) ? state.with(key, (String) args.get(1)) : null;
+      }
       default -> throw new IllegalArgumentException("kv has no function " + op);
     };
   }

@@ -88,18 +88,41 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
     public KvStateMachine(long memberId, MvccStore store, Path scratchDir,
             LongSupplier leaseClock, WatchConfig watchConfig, java.util.concurrent.Executor
                     deliveryExecutor) throws IOException {
+        this(memberId, store, scratchDir, leaseClock, watchConfig, null, deliveryExecutor);
+    }
+
+    /**
+     * For a caller that owns the apply thread and runs everything on it, such as a
+     * single-threaded simulation: no thread is started, and the watch hub's tasks go to
+     * {@code hubTasks}, which must queue them and run them later on the apply thread (never
+     * inline in {@code execute}).
+     *
+     * @param hubTasks queues the watch hub's apply-side tasks; the caller drains it
+     */
+    public KvStateMachine(long memberId, MvccStore store, Path scratchDir,
+            LongSupplier leaseClock, WatchConfig watchConfig,
+            java.util.concurrent.Executor hubTasks,
+            java.util.concurrent.Executor deliveryExecutor) throws IOException {
         this.memberId = memberId;
         this.store = Objects.requireNonNull(store, "store");
         this.scratchDir = Objects.requireNonNull(scratchDir, "scratchDir");
         this.expiry = new LeaseExpiry(leaseClock);
-        this.hubThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kv-watch-" + memberId);
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.Executor tasks;
+        if (hubTasks == null) {
+            this.hubThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kv-watch-" + memberId);
+                t.setDaemon(true);
+                return t;
+            });
+            tasks = hubThread::execute;
+        } else {
+            this.hubThread = null;
+            tasks = hubTasks;
+        }
         // The hub's "apply thread" is whoever holds the lock: its tasks queue on hubThread
-        // and run under the lock, so they never overlap an apply (WatchHub's contract).
-        this.hub = new WatchHub(store, watchConfig, task -> hubThread.execute(() -> locked(
+        // (or the caller's queue) and run under the lock, so they never overlap an apply
+        // (WatchHub's contract).
+        this.hub = new WatchHub(store, watchConfig, task -> tasks.execute(() -> locked(
                 task)), deliveryExecutor);
         rebuildLeases();
     }
@@ -562,7 +585,9 @@ public final class KvStateMachine implements StateMachine<KvResult>, AutoCloseab
     @Override
     public void close() {
         hub.close();
-        hubThread.shutdown();
+        if (hubThread != null) {
+            hubThread.shutdown();
+        }
         lock.lock();
         try {
             store.close();

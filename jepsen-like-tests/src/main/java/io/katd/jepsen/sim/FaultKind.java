@@ -1,0 +1,41 @@
+package io.katd.jepsen.sim;
+
+/** The kinds of fault a scenario may enable (VERIFY.md, section 2); swarm testing picks a subset. */
+public enum FaultKind {
+  /** Messages dropped at random. */
+  DROP,
+  /** Messages delivered twice. */
+  DUPLICATE,
+  /** Random delays wide enough to reorder messages. */
+  REORDER,
+  /** Short windows in which every delay grows tenfold or more. */
+  DELAY_SPIKE,
+  /** A link holds its messages back, then releases them in one burst. */
+  CLOG,
+  /** Two sides that cannot talk to each other. */
+  PARTITION,
+  /** One direction of some links cut. */
+  ONE_WAY,
+  /** The leader cut off from everyone. */
+  ISOLATE_LEADER,
+  /** Two sides and one node that sees both. */
+  BRIDGE,
+  /** Each node sees only its neighbours on a ring. */
+  RING,
+  /** A partition switched on and off quickly. */
+  FLAPPING,
+  /** Process crash (kill -9) at an I/O boundary or at once, and restart. */
+  CRASH,
+  /** Process paused (SIGSTOP) longer than the election timeout, then resumed. */
+  PAUSE,
+  /** A crash that tears the last unsynced write. */
+  TORN_WRITE,
+  /** An fsync that fails: the node must stop. */
+  FSYNC_ERROR,
+  /** A bit flip in a synced record, on one node only: it must refuse to start. */
+  BIT_FLIP,
+  /** Clock offset jumps and drift. */
+  CLOCK,
+  /** A very low snapshot threshold and frequent KV compaction. */
+  COMPACTION
+}

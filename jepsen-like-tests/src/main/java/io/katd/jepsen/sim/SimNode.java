@@ -1,0 +1,547 @@
+package io.katd.jepsen.sim;
+
+import com.google.protobuf.ByteString;
+import io.katd.jepsen.sim.Coverage.Counter;
+import io.katd.kv.mvcc.InMemoryBackend;
+import io.katd.kv.mvcc.MvccStore;
+import io.katd.kv.mvcc.RangeRequest;
+import io.katd.kv.sm.KvStateMachine;
+import io.katd.kv.watch.WatchConfig;
+import io.katd.proto.etcd.mvccpb.KeyValue;
+import io.katd.proto.kv.KvCommand;
+import io.katd.proto.kv.KvResult;
+import io.katd.proto.raft.ConfState;
+import io.katd.proto.raft.Entry;
+import io.katd.proto.raft.EntryType;
+import io.katd.proto.raft.HardState;
+import io.katd.proto.raft.Message;
+import io.katd.proto.raft.MessageType;
+import io.katd.proto.raft.Snapshot;
+import io.katd.proto.raft.SnapshotMetadata;
+import io.katd.raft.MemoryStorage;
+import io.katd.raft.RawNode;
+import io.katd.raft.ReadState;
+import io.katd.raft.Ready;
+import io.katd.raft.SoftState;
+import io.katd.raft.StateType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * One simulated katd process: the real {@link RawNode} over a {@link MemoryStorage} that
+ * {@link SimDisk} makes durable, and the real {@link KvStateMachine} over an in-memory
+ * backend. Each Ready is handled by the runtime's contract: persist (sync when mustSync),
+ * send, apply, advance. The KV state is not durable (the raft log is the durable record): a
+ * restart restores the latest snapshot and replays the log.
+ *
+ * <p>A proposal's entry carries an 8-byte request id ahead of the KvCommand, so that the
+ * node that proposed it can answer its client when it applies.
+ */
+final class SimNode {
+  enum Status { UP, DOWN, REFUSED }
+
+  /** Where an armed crash strikes: at an I/O boundary of the next Ready that has one. */
+  enum CrashPoint { BEFORE_SYNC, AFTER_SYNC, MID_SNAPSHOT }
+
+  /** A linearizable read waiting for its ReadState and then for the apply to catch up. */
+  private static final class PendingRead {
+    final String ctx;
+    final Consumer<Long> onIndex;
+    long index = -1;
+
+    PendingRead(String ctx, Consumer<Long> onIndex) {
+      this.ctx = ctx;
+      this.onIndex = onIndex;
+    }
+  }
+
+  final long id;
+  private final Simulation sim;
+  final SimDisk disk = new SimDisk();
+  final NodeClock clock;
+  private final SplittableRandom random;
+  Status status = Status.UP;
+  boolean paused;
+  int incarnation;
+  CrashPoint crashPoint;
+  boolean tearOnCrash;
+  boolean corruptionInjected;
+  String refusal = "";
+  private MemoryStorage storage;
+  RawNode raw;
+  KvStateMachine sm;
+  private final List<Runnable> inbox = new ArrayList<>();
+  private final TreeMap<Long, Consumer<KvResult>> proposals = new TreeMap<>();
+  private final List<PendingRead> reads = new ArrayList<>();
+  // READ_TOKEN_REUSE canary: the last read index confirmed for each token.
+  private final Map<String, Long> confirmedByToken = new TreeMap<>();
+  private final TreeMap<String, KeyValue> lastState = new TreeMap<>();
+  private long lastRevision;
+  private HardState hs = HardState.getDefaultInstance();
+  StateType role = StateType.FOLLOWER;
+  long lead;
+  private long leaderSince = -1;
+  private boolean processing;
+
+  SimNode(long id, Simulation sim, NodeClock clock, SplittableRandom random) {
+    this.id = id;
+    this.sim = sim;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  boolean isUp() {
+    return status == Status.UP;
+  }
+
+  boolean canRun() {
+    return status == Status.UP && !paused;
+  }
+
+  boolean isLeader() {
+    return canRun() && role == StateType.LEADER;
+  }
+
+  /** A founding member's disk: the genesis snapshot at index 1 with every voter. */
+  void format(ConfState voters) {
+    MemoryStorage genesis = new MemoryStorage();
+    genesis.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+        .setIndex(1).setTerm(1).setConfState(voters)).build());
+    disk.checkpoint(genesis, HardState.newBuilder().setTerm(1).setCommit(1).build());
+  }
+
+  /** Starts a process from what the disk holds; false if it refuses to start. */
+  boolean start() {
+    incarnation++;
+    SimDisk.Recovered rec;
+    try {
+      rec = disk.recover();
+    } catch (SimDisk.CorruptionException e) {
+      refuse("corrupt disk: " + e.getMessage());
+      return false;
+    }
+    if (rec.tornTailDropped()) {
+      sim.coverage.add(Counter.TORN_WRITES);
+    }
+    storage = rec.storage();
+    hs = storage.hardState();
+    try {
+      sm = new KvStateMachine(id, MvccStore.open(new InMemoryBackend()), sim.scratchDir,
+          clock::nanos, WatchConfig.defaults(), this::runLater, this::runLater);
+      Snapshot snap = storage.snapshot();
+      sm.restore(snap.getMetadata().getIndex(), snap.getData());
+      raw = new RawNode(sim.raftConfig(id, sm.appliedIndex()), storage);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      refuse("cannot start from its disk: " + e.getMessage());
+      return false;
+    }
+    status = Status.UP;
+    paused = false;
+    role = StateType.FOLLOWER;
+    lead = 0;
+    leaderSince = -1;
+    refreshState();
+    sim.recorder.trace("start " + id + " " + incarnation + " " + hs.getTerm() + " "
+        + hs.getCommit() + " " + sm.appliedIndex());
+    return true;
+  }
+
+  private void refuse(String why) {
+    status = Status.REFUSED;
+    refusal = why;
+    raw = null;
+    sm = null;
+    sim.onRefused(this, why);
+  }
+
+  /** Runs a task on this process later, unless it died meanwhile; held while paused. */
+  void runLater(Runnable task) {
+    int inc = incarnation;
+    sim.loop.after(0, () -> onNode(inc, task));
+  }
+
+  void onNode(int inc, Runnable task) {
+    if (inc != incarnation || status != Status.UP) {
+      return;
+    }
+    if (paused) {
+      inbox.add(task);
+      return;
+    }
+    task.run();
+    process();
+  }
+
+  void resume() {
+    paused = false;
+    List<Runnable> held = new ArrayList<>(inbox);
+    inbox.clear();
+    for (Runnable r : held) {
+      if (canRun()) {
+        r.run();
+      }
+    }
+    if (canRun()) {
+      process();
+    }
+  }
+
+  void tick() {
+    raw.tick();
+    if (role == StateType.LEADER) {
+      for (long lease : sm.leaseExpiry().expired(4)) {
+        propose(KvCommand.newBuilder().setLeaseRevoke(
+            io.katd.proto.etcd.etcdserverpb.LeaseRevokeRequest.newBuilder().setID(lease))
+            .build(), sim.expiryRequestId(), r -> { });
+      }
+    }
+  }
+
+  void step(Message m) {
+    raw.step(m);
+  }
+
+  /** Proposes a command; the callback gets its result when this node applies it. */
+  boolean propose(KvCommand cmd, long requestId, Consumer<KvResult> done) {
+    ByteString data = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(requestId).array())
+        .concat(cmd.toByteString());
+    if (!raw.propose(data)) {
+      return false;
+    }
+    proposals.put(requestId, done);
+    return true;
+  }
+
+  /**
+   * A linearizable read: the callback gets the index the read may be served at, once this
+   * node has applied up to it. Canaries serve it at once or reuse an old confirmation.
+   */
+  void readIndex(String ctx, String token, Consumer<Long> onIndex) {
+    if (sim.scenario.canary() == SimCanary.LOCAL_READS) {
+      onIndex.accept(sm.appliedIndex());
+      return;
+    }
+    if (sim.scenario.canary() == SimCanary.READ_TOKEN_REUSE) {
+      Long old = confirmedByToken.get(token);
+      if (old != null) {
+        onIndex.accept(old);
+        return;
+      }
+      ctx = token;
+    }
+    reads.add(new PendingRead(ctx, onIndex));
+    raw.readIndex(ByteString.copyFromUtf8(ctx));
+  }
+
+  /** Handles every Ready there is, by the contract. */
+  void process() {
+    if (processing) {
+      return;
+    }
+    processing = true;
+    try {
+      while (canRun() && raw.hasReady()) {
+        Ready rd = raw.ready();
+        observeRole(rd);
+        if (!persist(rd)) {
+          return;
+        }
+        for (Message m : rd.messages()) {
+          observeReply(m);
+          sim.network.send(m);
+        }
+        apply(rd);
+        raw.advance(rd);
+        maybeCompact();
+      }
+      serveReads();
+    } finally {
+      processing = false;
+    }
+  }
+
+  private void observeRole(Ready rd) {
+    HardState next = rd.hardState().orElse(hs);
+    if (next.getTerm() < hs.getTerm() || next.getCommit() < hs.getCommit()) {
+      sim.onViolation("monotonicity", "node " + id + " went from term " + hs.getTerm()
+          + " commit " + hs.getCommit() + " to term " + next.getTerm() + " commit "
+          + next.getCommit() + " within one incarnation");
+    }
+    if (rd.softState().isEmpty()) {
+      return;
+    }
+    SoftState ss = rd.softState().get();
+    StateType was = role;
+    role = ss.raftState();
+    lead = ss.lead();
+    if (role == StateType.CANDIDATE && was != StateType.CANDIDATE) {
+      sim.coverage.add(Counter.ELECTIONS);
+    }
+    if (role == StateType.LEADER && was != StateType.LEADER) {
+      leaderSince = -1;
+      sm.promoteLeaseExpiry();
+      sim.onLeader(this, next.getTerm());
+    } else if (was == StateType.LEADER && role != StateType.LEADER) {
+      sm.demoteLeaseExpiry();
+    }
+  }
+
+  private boolean persist(Ready rd) {
+    if (rd.snapshot().isPresent() && !persistSnapshot(rd.snapshot().get())) {
+      return false;
+    }
+    for (Entry e : rd.entries()) {
+      if (e.getIndex() <= storage.lastIndex() && e.getIndex() >= storage.firstIndex()
+          && storage.term(e.getIndex()) != e.getTerm()) {
+        sim.coverage.add(Counter.UNCOMMITTED_TRUNCATIONS);
+      }
+      disk.write(SimDisk.Kind.ENTRY, e.toByteArray());
+    }
+    storage.append(rd.entries());
+    if (rd.hardState().isPresent()) {
+      hs = rd.hardState().get();
+      disk.write(SimDisk.Kind.HARD_STATE, hs.toByteArray());
+      storage.setHardState(hs);
+    }
+    disk.endBatch();
+    if (crashPoint == CrashPoint.BEFORE_SYNC && disk.hasUnsynced()) {
+      sim.crash(this, "crash between write and fsync");
+      return false;
+    }
+    if (rd.mustSync() && !skipSyncForCanary(rd) && !sync()) {
+      return false;
+    }
+    if (crashPoint == CrashPoint.AFTER_SYNC && rd.mustSync()) {
+      sim.crash(this, "crash between fsync and send");
+      return false;
+    }
+    return true;
+  }
+
+  private boolean skipSyncForCanary(Ready rd) {
+    return switch (sim.scenario.canary()) {
+      case ACK_BEFORE_FSYNC -> !rd.entries().isEmpty();
+      case VOTE_NOT_PERSISTED -> rd.entries().isEmpty();
+      default -> false;
+    };
+  }
+
+  private boolean sync() {
+    try {
+      disk.sync();
+      return true;
+    } catch (SimDisk.FsyncException e) {
+      sim.coverage.add(Counter.FSYNC_STOPS);
+      sim.crash(this, "fsync failed: the node stops");
+      return false;
+    }
+  }
+
+  private boolean persistSnapshot(Snapshot s) {
+    if (sim.scenario.canary() == SimCanary.NONATOMIC_SNAPSHOT_INSTALL) {
+      // The planted bug: the old log is truncated durably on its own, before the snapshot.
+      disk.write(SimDisk.Kind.RESET, new byte[0]);
+      disk.endBatch();
+      if (!sync()) {
+        return false;
+      }
+      if (crashPoint == CrashPoint.MID_SNAPSHOT) {
+        sim.crash(this, "crash in the middle of a snapshot install");
+        return false;
+      }
+    }
+    disk.write(SimDisk.Kind.SNAPSHOT, s.toByteArray());
+    storage.applySnapshot(s);
+    if (crashPoint == CrashPoint.MID_SNAPSHOT) {
+      sim.crash(this, "crash in the middle of a snapshot install");
+      return false;
+    }
+    return true;
+  }
+
+  private void observeReply(Message m) {
+    if (m.getType() == MessageType.MsgVoteResp && !m.getReject()) {
+      sim.onVoteGranted(id, m.getTerm(), m.getTo());
+    }
+  }
+
+  private void apply(Ready rd) {
+    if (rd.snapshot().isPresent()) {
+      Snapshot s = rd.snapshot().get();
+      sm.restore(s.getMetadata().getIndex(), s.getData());
+      sim.coverage.add(Counter.SNAPSHOTS_INSTALLED);
+      refreshState();
+    }
+    for (Entry e : rd.committedEntries()) {
+      applyEntry(e);
+    }
+    for (ReadState rs : rd.readStates()) {
+      String ctx = rs.requestCtx().toStringUtf8();
+      confirmedByToken.put(ctx, rs.index());
+      for (PendingRead r : reads) {
+        if (r.ctx.equals(ctx) && r.index < 0) {
+          r.index = rs.index();
+        }
+      }
+    }
+  }
+
+  private void applyEntry(Entry e) {
+    if (e.getType() != EntryType.EntryNormal || e.getData().size() < 8) {
+      sm.markApplied(e.getIndex());
+      noteLeaderEntry(e);
+      sim.onEntryApplied(this, e);
+      return;
+    }
+    long requestId = e.getData().asReadOnlyByteBuffer().getLong();
+    ByteString cmd = e.getData().substring(8);
+    KvResult result = sm.apply(e.getIndex(), e.getTerm(), cmd);
+    noteLeaderEntry(e);
+    sim.onEntryApplied(this, e);
+    sim.onCommandApplied(this, e, requestId, cmd, result);
+    if (sm.currentRevision() != lastRevision) {
+      diffState();
+    }
+    Consumer<KvResult> done = proposals.remove(requestId);
+    if (done != null) {
+      done.accept(result);
+    }
+  }
+
+  private void noteLeaderEntry(Entry e) {
+    if (role == StateType.LEADER && e.getTerm() == hs.getTerm() && leaderSince < 0) {
+      leaderSince = e.getIndex();
+    }
+  }
+
+  /** The term this node leads in, once it has applied an entry of that term; else 0. */
+  long establishedLeaderTerm() {
+    return isLeader() && leaderSince >= 0 ? hs.getTerm() : 0;
+  }
+
+  long term() {
+    return hs.getTerm();
+  }
+
+  long commit() {
+    return hs.getCommit();
+  }
+
+  private void serveReads() {
+    for (Iterator<PendingRead> it = reads.iterator(); it.hasNext(); ) {
+      PendingRead r = it.next();
+      if (r.index >= 0 && sm.appliedIndex() >= r.index) {
+        it.remove();
+        r.onIndex.accept(r.index);
+      }
+    }
+  }
+
+  /** The new revision's events, from the difference between two full reads. */
+  private void diffState() {
+    TreeMap<String, KeyValue> now = readAll();
+    long rev = sm.currentRevision();
+    List<io.katd.jepsen.check.KvEvent> events = new ArrayList<>();
+    TreeMap<String, KeyValue> union = new TreeMap<>(lastState);
+    union.putAll(now);
+    for (String key : union.keySet()) {
+      KeyValue after = now.get(key);
+      if (after != null && after.getModRevision() == rev) {
+        events.add(io.katd.jepsen.check.KvEvent.put(key, after.getValue().toStringUtf8(), rev,
+            after.getCreateRevision(), after.getVersion()));
+      } else if (after == null) {
+        events.add(io.katd.jepsen.check.KvEvent.delete(key, rev));
+      }
+    }
+    if (rev != lastRevision + 1) {
+      sim.onViolation("revision", "node " + id + " went from revision " + lastRevision
+          + " to " + rev + " in one write");
+    }
+    sim.onRevision(this, rev, events);
+    lastState.clear();
+    lastState.putAll(now);
+    lastRevision = rev;
+  }
+
+  private void refreshState() {
+    lastState.clear();
+    lastState.putAll(readAll());
+    lastRevision = sm.currentRevision();
+  }
+
+  TreeMap<String, KeyValue> readAll() {
+    try {
+      TreeMap<String, KeyValue> out = new TreeMap<>();
+      for (KeyValue kv : sm.range(RangeRequest.prefix(ByteString.EMPTY)).kvs()) {
+        out.put(kv.getKey().toStringUtf8(), kv);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A serializable read of one key from the local applied state: "" when absent. */
+  String readLocal(String key) {
+    KeyValue kv = readAll().get(key);
+    return kv == null ? "" : kv.getValue().toStringUtf8();
+  }
+
+  /** A hash of the whole applied state and its revision. */
+  long stateHash() {
+    long h = sm.currentRevision();
+    for (KeyValue kv : readAll().values()) {
+      h = h * 31 + kv.toByteString().hashCode();
+    }
+    return h;
+  }
+
+  private void maybeCompact() {
+    long applied = sm.appliedIndex();
+    long base = storage.snapshot().getMetadata().getIndex();
+    if (applied - base < sim.scenario.snapshotEvery() || applied > storage.lastIndex()) {
+      return;
+    }
+    // The snapshot must not be ahead of what the disk holds: sync first.
+    if (!sync()) {
+      return;
+    }
+    storage.createSnapshot(applied, sim.voters(), sm.snapshot());
+    long keep = Math.min(applied, Math.max(storage.firstIndex(), applied - 2));
+    if (keep >= storage.firstIndex()) {
+      storage.compact(keep);
+    }
+    disk.checkpoint(storage, hs);
+    sim.coverage.add(Counter.LOG_COMPACTIONS);
+  }
+
+  /** Kills the process: memory is gone, and unsynced writes possibly too. */
+  SimDisk.Loss kill(double lossRate) {
+    SimDisk.Loss loss = disk.crash(random, lossRate, tearOnCrash);
+    tearOnCrash = false;
+    crashPoint = null;
+    if (sm != null) {
+      sm.close();
+    }
+    sm = null;
+    raw = null;
+    status = Status.DOWN;
+    paused = false;
+    inbox.clear();
+    proposals.clear();
+    reads.clear();
+    confirmedByToken.clear();
+    incarnation++;
+    return loss;
+  }
+}
