@@ -54,6 +54,11 @@ final class MemberMetrics {
                 TransportStats::snapshotsSent);
         transportCounter(m, transport, "snapshots_received", "Snapshots received and installed.",
                 TransportStats::snapshotsReceived);
+        Metrics.Histogram roundTrips = m.histogram("katd_network_peer_round_trip_time_seconds",
+                "Round trips of probes on the outgoing Raft streams to every peer.", 0.0001,
+                0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512, 0.1024,
+                0.2048, 0.4096, 0.8192);
+        transport.addRoundTripListener((peer, nanos) -> roundTrips.observeNanos(nanos));
         m.gauge("katd_kv_keys", "Keys in the store.", () -> keys(sm));
         m.gauge("katd_kv_revision", "The store's current revision.", sm::currentRevision);
         m.gauge("katd_kv_watchers", "Open watches on this member.",

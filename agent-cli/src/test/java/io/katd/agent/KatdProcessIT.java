@@ -2,6 +2,10 @@ package io.katd.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +22,24 @@ class KatdProcessIT {
     @TempDir
     Path tmp;
 
+    /** One sample of {@code name}'s /metrics, or -1 when it cannot be read. */
+    private static double metric(KatdProcesses c, String member, String sample) {
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String body = http.send(HttpRequest.newBuilder(URI.create(
+                    c.spec(member).metricsUrl() + "/metrics")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$")
+                    .matcher(body);
+            return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     private static List<String> others(List<String> names, String but) {
         return names.stream().filter(n -> !n.equals(but)).toList();
     }
@@ -30,6 +52,10 @@ class KatdProcessIT {
             long leader = c.awaitLeader(c.names(), 0, FIRST_LEADER);
             String old = c.nameOf(leader);
             List<String> survivors = others(c.names(), old);
+            c.await("every member measured round trips to its peers", Duration.ofSeconds(20),
+                    () -> c.names().stream().allMatch(n -> metric(c, n,
+                            "katd_network_peer_round_trip_time_seconds_count") > 0));
+            assertThat(metric(c, old, "katd_raft_is_leader")).isEqualTo(1.0);
 
             long killedAt = System.nanoTime();
             c.kill(old);

@@ -203,6 +203,23 @@ public final class NettyTransport implements Transport {
         return m;
     }
 
+    /** Adds a listener of every round trip measured to any peer. Any thread. */
+    public void addRoundTripListener(RoundTripListener listener) {
+        t.roundTripListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The last round trip measured to each connected peer, in nanoseconds. */
+    public Map<Long, Long> lastRoundTrips() {
+        Map<Long, Long> m = new TreeMap<>();
+        peers.forEach((id, p) -> {
+            long rtt = p.lastRoundTripNanos();
+            if (rtt >= 0) {
+                m.put(id, rtt);
+            }
+        });
+        return m;
+    }
+
     public TransportStats stats() {
         return t.counters.snapshot();
     }

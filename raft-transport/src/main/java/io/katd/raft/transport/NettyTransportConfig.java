@@ -31,6 +31,7 @@ public final class NettyTransportConfig {
     private final int snapshotChunkBytes;
     private final int snapshotWindowChunks;
     private final Duration snapshotIdleTimeout;
+    private final Duration probeInterval;
     private final long inlineSnapshotBytesMax;
     private final int snapshotSendsMax;
     private final int snapshotReceivesMax;
@@ -69,6 +70,7 @@ public final class NettyTransportConfig {
         this.snapshotChunkBytes = b.snapshotChunkBytes;
         this.snapshotWindowChunks = b.snapshotWindowChunks;
         this.snapshotIdleTimeout = b.snapshotIdleTimeout;
+        this.probeInterval = b.probeInterval;
         this.inlineSnapshotBytesMax = b.inlineSnapshotBytesMax;
         this.snapshotSendsMax = b.snapshotSendsMax;
         this.snapshotReceivesMax = b.snapshotReceivesMax;
@@ -106,6 +108,7 @@ public final class NettyTransportConfig {
         require(snapshotWindowChunks > 0, "snapshotWindowChunks must be > 0, was "
                 + snapshotWindowChunks);
         requirePositive("snapshotIdleTimeout", snapshotIdleTimeout);
+        requirePositive("probeInterval", probeInterval);
         require(inlineSnapshotBytesMax >= 0, "inlineSnapshotBytesMax must be >= 0, was "
                 + inlineSnapshotBytesMax);
         require(snapshotSendsMax > 0, "snapshotSendsMax must be > 0, was " + snapshotSendsMax);
@@ -186,6 +189,11 @@ public final class NettyTransportConfig {
         return snapshotIdleTimeout;
     }
 
+    /** How often each outgoing raft stream measures its round trip. */
+    public Duration probeInterval() {
+        return probeInterval;
+    }
+
     public long inlineSnapshotBytesMax() {
         return inlineSnapshotBytesMax;
     }
@@ -228,7 +236,7 @@ public final class NettyTransportConfig {
      * Defaults: 16 MiB frames, 4,096 queued messages (64 MiB) per peer, write buffer marks
      * of 2 and 8 MiB, 1 s connect timeout, 5 s handshake timeout, reconnects after
      * 50 ms doubling up to 2 s, 1 MiB snapshot chunks with 4 in flight, 30 s snapshot idle
-     * timeout, inline snapshots up to 64 MiB, 4 snapshot streams each way, 2 I/O threads,
+     * timeout, a round-trip probe every second, inline snapshots up to 64 MiB, 4 snapshot streams each way, 2 I/O threads,
      * 2 snapshot file threads, no TLS.
      */
     public static final class Builder {
@@ -247,6 +255,7 @@ public final class NettyTransportConfig {
         private int snapshotChunkBytes = 1 << 20;
         private int snapshotWindowChunks = 4;
         private Duration snapshotIdleTimeout = Duration.ofSeconds(30);
+        private Duration probeInterval = Duration.ofSeconds(1);
         private long inlineSnapshotBytesMax = 64L << 20;
         private int snapshotSendsMax = 4;
         private int snapshotReceivesMax = 4;
@@ -318,6 +327,12 @@ public final class NettyTransportConfig {
         /** A snapshot stream that makes no progress for this long fails. */
         public Builder snapshotIdleTimeout(Duration v) {
             snapshotIdleTimeout = v;
+            return this;
+        }
+
+        /** How often each outgoing raft stream measures its round trip to the peer. */
+        public Builder probeInterval(Duration v) {
+            probeInterval = v;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.katd.raft.transport;
 import io.katd.proto.raft.Message;
 import io.katd.proto.transport.Frame;
 import io.katd.proto.transport.Frame.BodyCase;
+import io.katd.proto.transport.Probe;
 import io.katd.proto.transport.StreamKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -17,10 +18,12 @@ import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,8 @@ final class Peer {
     // Loop only: the connection being attempted or established.
     private Channel current;
     private boolean wasConnected;
+    // The last round trip measured on this peer's stream, -1 before the first.
+    private volatile long lastRoundTripNanos = -1;
 
     Peer(TransportContext t, long id, InetSocketAddress address, EventLoop loop, long seed) {
         this.t = t;
@@ -68,7 +73,8 @@ final class Peer {
                 t.config.reconnectBackoffMax().toMillis(), new SplittableRandom(seed));
         this.bootstrap = clientBootstrap(t, loop, address, p -> p.addLast(
                 ClientHandshakeHandler.NAME, new ClientHandshakeHandler(t, id,
-                        StreamKind.STREAM_KIND_RAFT, new OutgoingStreamHandler(t, id),
+                        StreamKind.STREAM_KIND_RAFT, new OutgoingStreamHandler(t, id,
+                                this::onRoundTrip),
                         this::onEstablished, reason -> { })));
     }
 
@@ -202,9 +208,38 @@ final class Peer {
         established = ch;
         t.counters.connectionsEstablished.increment();
         LOG.info("node {} connected to node {} at {}", t.nodeId, id, address);
+        long every = t.config.probeInterval().toNanos();
+        ScheduledFuture<?> probes = loop.scheduleAtFixedRate(() -> probe(ch), 0, every,
+                TimeUnit.NANOSECONDS);
+        ch.closeFuture().addListener(done -> probes.cancel(false));
         if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             drain(ch);
         }
+    }
+
+    /** Writes a round-trip probe on the established stream (loop). */
+    private void probe(Channel ch) {
+        if (established == ch && ch.isWritable()) {
+            ch.writeAndFlush(Frame.newBuilder().setPing(Probe.newBuilder()
+                    .setSentNanos(System.nanoTime())).build(), ch.voidPromise());
+        }
+    }
+
+    /** The peer answered a probe sent at {@code sentNanos} (loop). */
+    private void onRoundTrip(long sentNanos) {
+        long rtt = System.nanoTime() - sentNanos;
+        if (rtt < 0) {
+            return;
+        }
+        lastRoundTripNanos = rtt;
+        for (RoundTripListener l : t.roundTripListeners) {
+            l.onRoundTrip(id, rtt);
+        }
+    }
+
+    /** The last measured round trip, or -1 if none was measured yet. */
+    long lastRoundTripNanos() {
+        return lastRoundTripNanos;
     }
 
     private void onClosed(Channel ch) {
@@ -246,13 +281,19 @@ final class Peer {
         });
     }
 
-    /** The outgoing stream carries nothing back: any frame from the peer is a violation. */
+    /**
+     * The outgoing stream carries nothing back but answers to this side's probes: any
+     * other frame from the peer is a violation.
+     */
     private static final class OutgoingStreamHandler extends FrameHandler {
         private final long peerId;
+        private final LongConsumer onPong;
 
-        OutgoingStreamHandler(TransportContext t, long peerId) {
+        OutgoingStreamHandler(TransportContext t, long peerId,
+                LongConsumer onPong) {
             super(t);
             this.peerId = peerId;
+            this.onPong = onPong;
         }
 
         @Override
@@ -263,6 +304,10 @@ final class Peer {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
             BodyCase c = frame.getBodyCase();
+            if (c == BodyCase.PONG) {
+                onPong.accept(frame.getPong().getSentNanos());
+                return;
+            }
             violation(ctx, "unexpected " + c + " frame on an outgoing raft stream");
         }
     }

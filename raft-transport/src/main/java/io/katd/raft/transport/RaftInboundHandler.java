@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * An accepted Raft stream after its handshake: each frame carries one Raft message from
  * the node that opened the stream, handed to the node without blocking (a full inbox
- * drops it; Raft retransmits).
+ * drops it; Raft retransmits), or a round-trip probe, answered at once.
  */
 final class RaftInboundHandler extends FrameHandler {
     private final long senderId;
@@ -25,6 +25,11 @@ final class RaftInboundHandler extends FrameHandler {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (frame.getBodyCase() == Frame.BodyCase.PING) {
+            ctx.writeAndFlush(Frame.newBuilder().setPong(frame.getPing()).build(),
+                    ctx.voidPromise());
+            return;
+        }
         if (frame.getBodyCase() != Frame.BodyCase.RAFT) {
             violation(ctx, "unexpected " + frame.getBodyCase() + " frame");
             return;

@@ -5,6 +5,8 @@ import io.katd.raft.SnapshotStatus;
 import io.katd.raft.node.SnapshotStore;
 import io.katd.raft.node.Transport;
 import io.netty.handler.ssl.SslContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,7 @@ final class TransportContext {
     final long nodeId;
     final String clusterId;
     final Counters counters = new Counters();
+    final List<RoundTripListener> roundTripListeners = new CopyOnWriteArrayList<>();
     final SnapshotStore snapshotStore;
     // Runs snapshot file I/O (through one SerialExecutor per stream): never an event loop.
     final ExecutorService snapshotPool;

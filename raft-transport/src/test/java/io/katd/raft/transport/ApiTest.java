@@ -30,7 +30,7 @@ class ApiTest {
         Set<String> pub = MAIN.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC))
                 .map(JavaClass::getSimpleName).collect(Collectors.toCollection(TreeSet::new));
         assertThat(pub).containsExactly("Builder", "NettyTransport", "NettyTransportConfig",
-                "Tls", "TransportStats");
+                "RoundTripListener", "Tls", "TransportStats");
     }
 
     @Test
