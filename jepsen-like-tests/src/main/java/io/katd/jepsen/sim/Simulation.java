@@ -66,7 +66,7 @@ public final class Simulation {
   private final TreeMap<String, Long> votes = new TreeMap<>();
   private final TreeMap<Long, Long> entryHashes = new TreeMap<>();
   private long lastLeader;
-  static final long FAULT_FREE_MICROS = 300_000;
+  static final long FAULT_FREE_MICROS = 150_000;
   long workloadStart;
   long faultsStart;
   long faultsEnd;
@@ -186,8 +186,10 @@ public final class Simulation {
       String value = "final-" + attempt;
       recorder.invoke(999, "put", "/final", value, loop.now());
       long start = loop.now();
-      leader.propose(Commands.put("/final", value, 0, 0), requestId, r -> ok[0] = r.hasPut());
-      leader.process();
+      leader.guarded(() -> {
+        leader.propose(Commands.put("/final", value, 0, 0), requestId, r -> ok[0] = r.hasPut());
+        leader.process();
+      });
       loop.runUntil(() -> ok[0], loop.now() + 1_000_000, 1_000);
       recorder.complete(999, ok[0] ? io.katd.jepsen.check.EventType.OK
           : io.katd.jepsen.check.EventType.INFO, "put", "/final", value, loop.now());
@@ -218,8 +220,10 @@ public final class Simulation {
         if (skip > 0) {
           ticksToSkip.put(n.id, skip - 1);
         } else {
-          n.tick();
-          n.process();
+          n.guarded(() -> {
+            n.tick();
+            n.process();
+          });
         }
       }
       scheduleTick(n, n.clock.realDelay(TICK_MICROS));
@@ -231,10 +235,12 @@ public final class Simulation {
       ticksToSkip.merge(n.id, (int) Math.min(100, -deltaMicros / TICK_MICROS), Integer::sum);
     } else if (n.canRun()) {
       // The duty cycle catches up on missed ticks, a bounded number at once.
-      for (long i = 0; i < Math.min(5, deltaMicros / TICK_MICROS); i++) {
-        n.tick();
-      }
-      n.process();
+      n.guarded(() -> {
+        for (long i = 0; i < Math.min(5, deltaMicros / TICK_MICROS); i++) {
+          n.tick();
+        }
+        n.process();
+      });
     }
   }
 
@@ -279,7 +285,15 @@ public final class Simulation {
       }
     }
     if (n.isUp()) {
-      n.process();
+      n.guarded(n::process);
+    }
+  }
+
+  /** A node hit a fatal error: it stops (fail-stop), and a correct cluster never does this. */
+  void onFatal(SimNode n, RuntimeException e) {
+    onViolation("fail-stop", "node " + n.id + " stopped on a fatal error: " + e.getMessage());
+    if (n.isUp()) {
+      crash(n, "fatal error");
     }
   }
 
@@ -459,8 +473,10 @@ public final class Simulation {
     long rev = leader.sm.currentRevision() - 2;
     if (rev > compactProposed) {
       compactProposed = rev;
-      leader.propose(Commands.compact(rev), nextRequestId(), r -> { });
-      leader.process();
+      leader.guarded(() -> {
+        leader.propose(Commands.compact(rev), nextRequestId(), r -> { });
+        leader.process();
+      });
     }
   }
 
