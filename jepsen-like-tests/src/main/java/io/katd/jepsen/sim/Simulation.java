@@ -12,6 +12,7 @@ import io.katd.proto.kv.Rejection;
 import io.katd.proto.raft.ConfState;
 import io.katd.proto.raft.Entry;
 import io.katd.raft.Config;
+import io.katd.raft.RawNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ public final class Simulation {
   private final Nemesis nemesis;
   private final SplittableRandom raftSeeds;
   private final Consumer<KvStateMachine> stateMachineHook;
+  private final Consumer<RawNode> rawNodeHook;
   private final TreeMap<Long, Integer> ticksToSkip = new TreeMap<>();
   long opsIssued;
   private long requestIds;
@@ -72,15 +74,26 @@ public final class Simulation {
   long faultsEnd;
   long healedAt;
 
+  public Simulation(Scenario scenario, Consumer<KvStateMachine> stateMachineHook) {
+    this(scenario, stateMachineHook, null);
+  }
+
   /**
    * @param stateMachineHook called with every state machine a node starts (tests use it to
    *     plant the fencing canary); null for none
+   * @param rawNodeHook called with every RawNode a node starts (tests use it to plant
+   *     raft-core's canaries); null for none
    */
-  public Simulation(Scenario scenario, Consumer<KvStateMachine> stateMachineHook) {
+  public Simulation(Scenario scenario, Consumer<KvStateMachine> stateMachineHook,
+      Consumer<RawNode> rawNodeHook) {
     this.scenario = scenario;
     this.stateMachineHook = stateMachineHook == null ? sm -> { } : stateMachineHook;
+    this.rawNodeHook = rawNodeHook == null ? raw -> { } : rawNodeHook;
     if (scenario.canary() == SimCanary.FENCE_ANY_TERM && stateMachineHook == null) {
       throw new IllegalArgumentException("the fencing canary needs a state machine hook");
+    }
+    if (scenario.canary() == SimCanary.TRUNCATE_MATCHING_ENTRIES && rawNodeHook == null) {
+      throw new IllegalArgumentException("raft-core's canaries need a RawNode hook");
     }
     SplittableRandom root = new SplittableRandom(scenario.seed());
     this.network = new SimNetwork(this, root.split());
@@ -247,6 +260,7 @@ public final class Simulation {
   private void startNode(SimNode n) {
     if (n.start()) {
       stateMachineHook.accept(n.sm);
+      rawNodeHook.accept(n.raw);
     }
   }
 

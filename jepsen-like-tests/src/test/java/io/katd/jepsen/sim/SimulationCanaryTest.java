@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.katd.jepsen.check.Finding;
 import io.katd.kv.sm.FenceCanary;
 import io.katd.kv.sm.KvStateMachine;
+import io.katd.raft.RaftCanaries;
+import io.katd.raft.RawNode;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,10 +27,10 @@ class SimulationCanaryTest {
 
   /** The first violation over seeds 1..MAX_SEEDS, and the seed that showed it. */
   private static Finding caught(Scenario template, Consumer<KvStateMachine> hook,
-      List<String> checkers) {
+      Consumer<RawNode> rawHook, List<String> checkers) {
     for (long seed = 1; seed <= MAX_SEEDS; seed++) {
       Scenario s = template.withSeed(seed);
-      RunResult r = new Simulation(s, hook).run();
+      RunResult r = new Simulation(s, hook, rawHook).run();
       if (!r.valid()) {
         Finding f = r.findings().stream().filter(x -> !x.valid()
             && checkers.contains(x.checker())).findFirst().orElse(r.firstViolation());
@@ -44,7 +46,12 @@ class SimulationCanaryTest {
 
   private static void assertCaught(Scenario template, Consumer<KvStateMachine> hook,
       String... checkers) {
-    Finding f = caught(template, hook, List.of(checkers));
+    assertCaught(template, hook, null, checkers);
+  }
+
+  private static void assertCaught(Scenario template, Consumer<KvStateMachine> hook,
+      Consumer<RawNode> rawHook, String... checkers) {
+    Finding f = caught(template, hook, rawHook, List.of(checkers));
     assertThat(f).as("%s caught within %d seeds", template.canary(), MAX_SEEDS).isNotNull();
     assertThat(f.checker()).isIn((Object[]) checkers);
   }
@@ -102,5 +109,18 @@ class SimulationCanaryTest {
     assertCaught(scenario(SimCanary.NONATOMIC_SNAPSHOT_INSTALL, EnumSet.of(FaultKind.CRASH,
         FaultKind.PARTITION, FaultKind.COMPACTION), EnumSet.of(OpKind.PUT, OpKind.GET), 3),
         null, "recovery");
+  }
+
+  @Test
+  void truncatingMatchingEntriesIsCaught() {
+    assertCaught(scenario5(SimCanary.TRUNCATE_MATCHING_ENTRIES, EnumSet.of(FaultKind.REORDER,
+        FaultKind.DUPLICATE, FaultKind.DELAY_SPIKE)), null,
+        RaftCanaries::truncateMatchingEntries, "fail-stop", "state-machine-safety",
+        "lost-writes", "linearizability", "kv-history", "convergence", "reply-durability");
+  }
+
+  private static Scenario scenario5(SimCanary canary, EnumSet<FaultKind> faults) {
+    return new Scenario(1, 5, 4, 80, 10, 1, false, false, 50, faults,
+        EnumSet.of(OpKind.PUT, OpKind.GET), canary);
   }
 }
