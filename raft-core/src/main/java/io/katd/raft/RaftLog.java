@@ -18,6 +18,9 @@ final class RaftLog {
     private long applied;
     private final long maxCommittedBytesPerReady;
 
+    // A planted bug for the harness's own tests; NONE everywhere else (see Canary).
+    Canary canary = Canary.NONE;
+
     RaftLog(Storage storage, long maxCommittedBytesPerReady) {
         this.storage = storage;
         this.maxCommittedBytesPerReady = maxCommittedBytesPerReady;
@@ -115,7 +118,8 @@ final class RaftLog {
             return -1;
         }
         long lastNew = index + ents.size();
-        long conflict = findConflict(ents);
+        long conflict = canary == Canary.TRUNCATE_MATCHING_ENTRIES && !ents.isEmpty()
+                ? ents.get(0).getIndex() : findConflict(ents);
         if (conflict != 0) {
             if (conflict <= committed) {
                 throw new IllegalStateException("entry " + conflict
@@ -232,7 +236,8 @@ final class RaftLog {
 
     boolean maybeCommit(long maxIndex, long term) {
         // Only entries of the leader's own term are committed by counting (5.4.2).
-        if (maxIndex > committed && termOrZero(maxIndex) == term) {
+        if (maxIndex > committed && (termOrZero(maxIndex) == term
+                || canary == Canary.COMMIT_PREVIOUS_TERM_BY_COUNTING)) {
             commitTo(maxIndex);
             return true;
         }

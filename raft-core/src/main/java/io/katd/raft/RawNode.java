@@ -229,6 +229,11 @@ public final class RawNode {
         return rd;
     }
 
+    /** Plants a protocol bug the test harness must catch; for tests only (see Canary). */
+    void plantCanary(Canary canary) {
+        raft.raftLog.canary = canary;
+    }
+
     /**
      * Tells the node the Ready was processed: its entries, hard state and snapshot are
      * durable and its committed entries applied.

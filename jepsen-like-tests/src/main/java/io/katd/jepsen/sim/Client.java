@@ -101,7 +101,7 @@ final class Client {
 
   private void thinkThenNext() {
     inFlight = false;
-    sim.loop.after(1_000 + random.nextLong(20_000), this::next);
+    sim.loop.after(10_000 + random.nextLong(110_000), this::next);
   }
 
   /** One request/response exchange with the target member, with a timeout. */

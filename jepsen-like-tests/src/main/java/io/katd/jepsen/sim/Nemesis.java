@@ -133,19 +133,22 @@ final class Nemesis {
   }
 
   private void crash(boolean tear) {
-    SimNode n = sim.pickRunning(random);
+    int how = random.nextInt(4);
+    // A crash in the middle of a snapshot install needs a node that will get one: the one
+    // furthest behind.
+    SimNode n = how == 3 ? sim.running().stream().min(java.util.Comparator.comparingLong(
+        x -> x.sm.appliedIndex())).orElse(null) : sim.pickRunning(random);
     if (n == null || sim.downCount() >= sim.maxDown()) {
       return;
     }
     n.tearOnCrash = tear;
-    int how = random.nextInt(4);
     if (how == 0) {
       sim.crash(n, tear ? "crash tearing the last write" : "crash (kill -9)");
     } else {
       n.crashPoint = SimNode.CrashPoint.values()[how - 1];
       int inc = n.incarnation;
       // An armed crash that found no boundary to strike at strikes anyway.
-      sim.loop.after(200_000, () -> {
+      sim.loop.after(how == 3 ? 600_000 : 200_000, () -> {
         if (n.incarnation == inc && n.isUp() && n.crashPoint != null) {
           sim.crash(n, "crash (kill -9)");
         }

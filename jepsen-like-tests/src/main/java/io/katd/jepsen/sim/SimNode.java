@@ -86,6 +86,9 @@ final class SimNode {
   private final TreeMap<String, KeyValue> lastState = new TreeMap<>();
   private long lastRevision;
   private HardState hs = HardState.getDefaultInstance();
+  // What the disk is known to hold after the last sync: replies may promise no more.
+  private HardState durableHs = HardState.getDefaultInstance();
+  private long durableLastIndex;
   StateType role = StateType.FOLLOWER;
   long lead;
   private long leaderSince = -1;
@@ -133,6 +136,8 @@ final class SimNode {
     }
     storage = rec.storage();
     hs = storage.hardState();
+    durableHs = hs;
+    durableLastIndex = storage.lastIndex();
     try {
       sm = new KvStateMachine(id, MvccStore.open(new InMemoryBackend()), sim.scratchDir,
           clock::nanos, WatchConfig.defaults(), this::runLater, this::runLater);
@@ -178,8 +183,22 @@ final class SimNode {
       inbox.add(task);
       return;
     }
-    task.run();
-    process();
+    guarded(() -> {
+      task.run();
+      process();
+    });
+  }
+
+  /**
+   * Runs on this process; a fatal error (raft-core's fail-stop on an impossible log, say)
+   * stops the process as it would stop katd, and the simulation records it.
+   */
+  void guarded(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      sim.onFatal(this, e);
+    }
   }
 
   void resume() {
@@ -188,11 +207,11 @@ final class SimNode {
     inbox.clear();
     for (Runnable r : held) {
       if (canRun()) {
-        r.run();
+        guarded(r);
       }
     }
     if (canRun()) {
-      process();
+      guarded(this::process);
     }
   }
 
@@ -339,6 +358,8 @@ final class SimNode {
   private boolean sync() {
     try {
       disk.sync();
+      durableHs = hs;
+      durableLastIndex = storage.lastIndex();
       return true;
     } catch (SimDisk.FsyncException e) {
       sim.coverage.add(Counter.FSYNC_STOPS);
@@ -369,9 +390,21 @@ final class SimNode {
     return true;
   }
 
+  /** Checks that a reply promises only what is durable (VERIFY.md 1, item 6). */
   private void observeReply(Message m) {
     if (m.getType() == MessageType.MsgVoteResp && !m.getReject()) {
       sim.onVoteGranted(id, m.getTerm(), m.getTo());
+      // A later durable term also covers it: the node can never vote in that term again.
+      if (durableHs.getTerm() < m.getTerm() || durableHs.getTerm() == m.getTerm()
+          && durableHs.getVote() != m.getTo()) {
+        sim.onViolation("reply-durability", "node " + id + " granted its vote in term "
+            + m.getTerm() + " to " + m.getTo() + " while its disk holds term "
+            + durableHs.getTerm() + " vote " + durableHs.getVote());
+      }
+    } else if (m.getType() == MessageType.MsgAppResp && !m.getReject()
+        && m.getIndex() > durableLastIndex) {
+      sim.onViolation("reply-durability", "node " + id + " acknowledged index "
+          + m.getIndex() + " while its disk holds entries up to " + durableLastIndex);
     }
   }
 

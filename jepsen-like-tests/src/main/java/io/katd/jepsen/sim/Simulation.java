@@ -12,6 +12,7 @@ import io.katd.proto.kv.Rejection;
 import io.katd.proto.raft.ConfState;
 import io.katd.proto.raft.Entry;
 import io.katd.raft.Config;
+import io.katd.raft.RawNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ public final class Simulation {
   private final Nemesis nemesis;
   private final SplittableRandom raftSeeds;
   private final Consumer<KvStateMachine> stateMachineHook;
+  private final Consumer<RawNode> rawNodeHook;
   private final TreeMap<Long, Integer> ticksToSkip = new TreeMap<>();
   long opsIssued;
   private long requestIds;
@@ -66,21 +68,32 @@ public final class Simulation {
   private final TreeMap<String, Long> votes = new TreeMap<>();
   private final TreeMap<Long, Long> entryHashes = new TreeMap<>();
   private long lastLeader;
-  static final long FAULT_FREE_MICROS = 300_000;
+  static final long FAULT_FREE_MICROS = 150_000;
   long workloadStart;
   long faultsStart;
   long faultsEnd;
   long healedAt;
 
+  public Simulation(Scenario scenario, Consumer<KvStateMachine> stateMachineHook) {
+    this(scenario, stateMachineHook, null);
+  }
+
   /**
    * @param stateMachineHook called with every state machine a node starts (tests use it to
    *     plant the fencing canary); null for none
+   * @param rawNodeHook called with every RawNode a node starts (tests use it to plant
+   *     raft-core's canaries); null for none
    */
-  public Simulation(Scenario scenario, Consumer<KvStateMachine> stateMachineHook) {
+  public Simulation(Scenario scenario, Consumer<KvStateMachine> stateMachineHook,
+      Consumer<RawNode> rawNodeHook) {
     this.scenario = scenario;
     this.stateMachineHook = stateMachineHook == null ? sm -> { } : stateMachineHook;
+    this.rawNodeHook = rawNodeHook == null ? raw -> { } : rawNodeHook;
     if (scenario.canary() == SimCanary.FENCE_ANY_TERM && stateMachineHook == null) {
       throw new IllegalArgumentException("the fencing canary needs a state machine hook");
+    }
+    if (scenario.canary() == SimCanary.TRUNCATE_MATCHING_ENTRIES && rawNodeHook == null) {
+      throw new IllegalArgumentException("raft-core's canaries need a RawNode hook");
     }
     SplittableRandom root = new SplittableRandom(scenario.seed());
     this.network = new SimNetwork(this, root.split());
@@ -186,8 +199,10 @@ public final class Simulation {
       String value = "final-" + attempt;
       recorder.invoke(999, "put", "/final", value, loop.now());
       long start = loop.now();
-      leader.propose(Commands.put("/final", value, 0, 0), requestId, r -> ok[0] = r.hasPut());
-      leader.process();
+      leader.guarded(() -> {
+        leader.propose(Commands.put("/final", value, 0, 0), requestId, r -> ok[0] = r.hasPut());
+        leader.process();
+      });
       loop.runUntil(() -> ok[0], loop.now() + 1_000_000, 1_000);
       recorder.complete(999, ok[0] ? io.katd.jepsen.check.EventType.OK
           : io.katd.jepsen.check.EventType.INFO, "put", "/final", value, loop.now());
@@ -218,8 +233,10 @@ public final class Simulation {
         if (skip > 0) {
           ticksToSkip.put(n.id, skip - 1);
         } else {
-          n.tick();
-          n.process();
+          n.guarded(() -> {
+            n.tick();
+            n.process();
+          });
         }
       }
       scheduleTick(n, n.clock.realDelay(TICK_MICROS));
@@ -231,16 +248,19 @@ public final class Simulation {
       ticksToSkip.merge(n.id, (int) Math.min(100, -deltaMicros / TICK_MICROS), Integer::sum);
     } else if (n.canRun()) {
       // The duty cycle catches up on missed ticks, a bounded number at once.
-      for (long i = 0; i < Math.min(5, deltaMicros / TICK_MICROS); i++) {
-        n.tick();
-      }
-      n.process();
+      n.guarded(() -> {
+        for (long i = 0; i < Math.min(5, deltaMicros / TICK_MICROS); i++) {
+          n.tick();
+        }
+        n.process();
+      });
     }
   }
 
   private void startNode(SimNode n) {
     if (n.start()) {
       stateMachineHook.accept(n.sm);
+      rawNodeHook.accept(n.raw);
     }
   }
 
@@ -279,7 +299,15 @@ public final class Simulation {
       }
     }
     if (n.isUp()) {
-      n.process();
+      n.guarded(n::process);
+    }
+  }
+
+  /** A node hit a fatal error: it stops (fail-stop), and a correct cluster never does this. */
+  void onFatal(SimNode n, RuntimeException e) {
+    onViolation("fail-stop", "node " + n.id + " stopped on a fatal error: " + e.getMessage());
+    if (n.isUp()) {
+      crash(n, "fatal error");
     }
   }
 
@@ -459,8 +487,10 @@ public final class Simulation {
     long rev = leader.sm.currentRevision() - 2;
     if (rev > compactProposed) {
       compactProposed = rev;
-      leader.propose(Commands.compact(rev), nextRequestId(), r -> { });
-      leader.process();
+      leader.guarded(() -> {
+        leader.propose(Commands.compact(rev), nextRequestId(), r -> { });
+        leader.process();
+      });
     }
   }
 

@@ -53,7 +53,8 @@ final class Verification {
     findings.add(ConvergenceChecker.check(states));
     findings.add(FencingChecker.check(sim.claims, new ArrayList<>(sim.fencedApplied.values())));
     for (String name : List.of("election-safety", "vote-safety", "state-machine-safety",
-        "kv-history", "revision", "monotonicity", "recovery", "liveness")) {
+        "kv-history", "revision", "monotonicity", "recovery", "fail-stop", "reply-durability",
+        "liveness")) {
       findings.add(sim.violations.stream().filter(f -> f.checker().equals(name)).findFirst()
           .orElse(Finding.ok(name)));
     }

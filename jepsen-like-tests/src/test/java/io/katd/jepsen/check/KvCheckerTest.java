@@ -106,7 +106,7 @@ class KvCheckerTest {
     assertThatThrownBy(() -> check(noKey, new KvModel()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without key");
 
-    HistoryBuilder unknownF = HistoryBuilder.kv("k").complete(0, "delete", null, null);
+    HistoryBuilder unknownF = HistoryBuilder.kv("k").complete(0, "increment", null, null);
     assertThatThrownBy(() -> check(unknownF, new KvModel()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no function");
 

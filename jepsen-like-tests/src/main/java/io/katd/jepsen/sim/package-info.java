@@ -1,0 +1,27 @@
+/**
+ * Deterministic simulation of whole katd KV clusters.
+ *
+ * <p>One {@link io.katd.jepsen.sim.Scenario} (a seed, the cluster size, timing knobs, the
+ * enabled fault kinds and operation kinds) gives one run of a
+ * {@link io.katd.jepsen.sim.Simulation}: every random choice comes from the seed, time is
+ * the simulated clock of an event loop, and everything runs on one thread. A node
+ * ({@code SimNode}) is the real raft-core {@code RawNode} over a {@code MemoryStorage} that a
+ * simulated disk ({@code SimDisk}) makes durable, plus the real {@code KvStateMachine} over
+ * an in-memory backend, driven by the Ready contract: persist (sync when mustSync), send,
+ * apply, advance.
+ *
+ * <p>Run shape: warm-up until a leader, a fault-free start of the workload, the fault window
+ * (the {@code Nemesis} injects the enabled faults), heal, a final write that must succeed,
+ * settling until every node has applied the same index, then the checkers. Raft and KV
+ * safety (election safety, one vote per term, state-machine safety, one history of
+ * revisions, monotonicity, replies promising only durable state, recovery without injected
+ * corruption, no fatal errors) are checked as the run goes; linearizability, watch
+ * guarantees, lost writes, convergence and fencing at the end, by the checkers of
+ * {@code io.katd.jepsen.check}.
+ *
+ * <p>{@link io.katd.jepsen.sim.Campaign} runs many scenarios, re-runs a few to compare trace
+ * hashes, sums the {@link io.katd.jepsen.sim.Coverage} counters and writes the reports
+ * ({@link io.katd.jepsen.sim.RunReport}). Planted bugs ({@link io.katd.jepsen.sim.SimCanary})
+ * exist only for the tests that prove the harness catches them.
+ */
+package io.katd.jepsen.sim;

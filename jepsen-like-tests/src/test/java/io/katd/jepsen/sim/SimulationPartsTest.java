@@ -1,0 +1,94 @@
+package io.katd.jepsen.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.katd.proto.raft.Entry;
+import io.katd.proto.raft.HardState;
+import io.katd.raft.MemoryStorage;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The simulation's parts on their own: disk, scenario files, determinism, reports. */
+class SimulationPartsTest {
+  private static SimDisk diskWithEntries(int synced, int unsynced) throws Exception {
+    SimDisk disk = new SimDisk();
+    disk.checkpoint(new MemoryStorage(), HardState.getDefaultInstance());
+    for (int i = 1; i <= synced + unsynced; i++) {
+      disk.write(SimDisk.Kind.ENTRY, Entry.newBuilder().setIndex(i).setTerm(1).build()
+          .toByteArray());
+      disk.endBatch();
+      if (i == synced) {
+        disk.sync();
+      }
+    }
+    return disk;
+  }
+
+  @Test
+  void syncedRecordsSurviveACrashAndUnsyncedOnesMayNot() throws Exception {
+    SimDisk disk = diskWithEntries(3, 2);
+    disk.crash(new SplittableRandom(1), 1.0, false);
+    long last = disk.recover().storage().lastIndex();
+    assertThat(last).isBetween(3L, 4L);
+  }
+
+  @Test
+  void aTornTailIsDroppedAndReported() throws Exception {
+    SimDisk disk = diskWithEntries(2, 3);
+    assertThat(disk.crash(new SplittableRandom(7), 0.0, true)).isEqualTo(SimDisk.Loss.TORN);
+    SimDisk.Recovered r = disk.recover();
+    assertThat(r.tornTailDropped()).isTrue();
+    assertThat(r.storage().lastIndex()).isBetween(2L, 4L);
+  }
+
+  @Test
+  void aBitFlipIsCaughtByTheChecksumAndTheNodeRefusesToStart() throws Exception {
+    SimDisk disk = diskWithEntries(3, 0);
+    assertThat(disk.flipBit(new SplittableRandom(3))).isTrue();
+    assertThatThrownBy(disk::recover).isInstanceOf(SimDisk.CorruptionException.class);
+  }
+
+  @Test
+  void aFailedFsyncIsReportedOnce() throws Exception {
+    SimDisk disk = diskWithEntries(0, 1);
+    disk.failNextSync();
+    assertThatThrownBy(disk::sync).isInstanceOf(SimDisk.FsyncException.class);
+    disk.sync();
+  }
+
+  @Test
+  void scenariosSurviveTheirJsonForm() {
+    Scenario s = new Scenario(42, 5, 3, 70, 12, 2, true, false, 9,
+        EnumSet.of(FaultKind.CRASH, FaultKind.RING), EnumSet.of(OpKind.PUT, OpKind.WATCH),
+        SimCanary.WATCH_SKIP);
+    assertThat(Scenario.fromJson(s.toJson())).isEqualTo(s);
+    assertThat(Scenario.fromSeed(9, 3, 50)).isEqualTo(Scenario.fromSeed(9, 3, 50));
+    assertThatThrownBy(() -> new Scenario(1, 4, 1, 1, 10, 1, false, false, 5,
+        EnumSet.noneOf(FaultKind.class), EnumSet.noneOf(OpKind.class), SimCanary.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 or 5");
+  }
+
+  @Test
+  void oneSeedGivesOneRunAndAnotherSeedAnother() {
+    Scenario s = Scenario.fromSeed(77, 5, 40);
+    RunResult a = new Simulation(s).run();
+    RunResult b = new Simulation(s).run();
+    assertThat(b.traceHash()).isEqualTo(a.traceHash());
+    assertThat(b.history()).isEqualTo(a.history());
+    assertThat(new Simulation(s.withSeed(78)).run().traceHash()).isNotEqualTo(a.traceHash());
+  }
+
+  @Test
+  void theTimelineIsSelfContainedAndShowsEveryClientAndNode() {
+    RunResult r = new Simulation(Scenario.fromSeed(5, 3, 30)).run();
+    String html = Timeline.html(r);
+    assertThat(html).doesNotContain("<script").doesNotContain("href=").doesNotContain("src=");
+    assertThat(html).contains("node 1", "node 3", "client 0", "class='ok'");
+    assertThat(RunReport.summaryJson(r)).contains("\"seed\":5", "\"replay\"",
+        "\"throughputOpsPerSecond\"", "\"linearizability\"", "\"coverage\"");
+    assertThat(List.of(RunReport.summaryMarkdown(r))).allMatch(md -> md.contains("| watch |"));
+  }
+}
