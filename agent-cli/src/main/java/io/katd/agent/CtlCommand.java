@@ -73,7 +73,9 @@ final class CtlCommand implements java.util.concurrent.Callable<Integer> {
         return options(EtcdClient.split(endpoints));
     }
 
+    /** The connection settings, checked (with the output format) before any request. */
     EtcdClient.Options options(List<String> endpointList) {
+        json();
         ClientTlsOptions t = new ClientTlsOptions();
         t.caCert = caCert;
         t.cert = cert;
