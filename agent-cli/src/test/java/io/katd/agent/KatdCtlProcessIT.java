@@ -85,6 +85,9 @@ class KatdCtlProcessIT {
         assertThat(ctl("member", "remove", id).ok().out()).contains("Member " + id
                 + " removed from cluster");
         assertThat(ctl("member", "list").ok().out()).doesNotContain(id);
+        cluster.await("n4 stopped once it saw itself removed", Duration.ofSeconds(20),
+                () -> !cluster.isRunning("n4"));
+        assertThat(cluster.log("n4")).contains("was removed from the cluster and stops");
         cluster.awaitLeader(cluster.names(), 0, Duration.ofSeconds(10));
         assertThat(ctl("endpoint", "health").ok().out().lines()
                 .filter(l -> l.contains("is healthy"))).hasSize(3);
