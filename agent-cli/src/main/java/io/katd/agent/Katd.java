@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
                 "With flags and no subcommand it starts a member like 'katd start' does:"
                         + " from its data directory, or by static bootstrap from"
                         + " --initial-cluster."},
-        subcommands = {InitCommand.class, StartCommand.class, LocalCommand.class,
+        subcommands = {InitCommand.class, StartCommand.class, JoinCommand.class,
+                LocalCommand.class, CtlCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Katd implements Callable<Integer> {
     static final int OK = 0;
@@ -49,6 +50,16 @@ public final class Katd implements Callable<Integer> {
                 err.println("katd: " + e.getMessage());
                 err.flush();
                 return USAGE;
+            }
+            if (e instanceof ClientException) {
+                err.println("katd: " + e.getMessage());
+                err.flush();
+                return FAILURE;
+            }
+            if (e instanceof io.grpc.StatusRuntimeException s) {
+                err.println("katd: " + EtcdClient.describe(s));
+                err.flush();
+                return FAILURE;
             }
             err.println("katd: " + e);
             e.printStackTrace(err);

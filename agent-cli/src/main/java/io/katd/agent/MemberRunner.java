@@ -1,5 +1,6 @@
 package io.katd.agent;
 
+import io.katd.proto.raft.ConfState;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -8,13 +9,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a started member serving until the process is told to stop (SIGTERM or Ctrl-C,
  * through a shutdown hook that closes the member in order), or until its Raft node stops
- * on its own after a fatal error (for example a failed disk write), which ends the
- * process with status 1.
+ * on its own after a fatal error (for example a failed disk write), or until the member is
+ * removed from the cluster's configuration after having been in it; both end the process
+ * with status 1.
  */
 final class MemberRunner {
     private static final Logger LOG = LoggerFactory.getLogger("katd");
 
     private MemberRunner() {}
+
+    /** Whether {@code id} is a voter (incoming or outgoing) or a learner of {@code cs}. */
+    static boolean includes(ConfState cs, long id) {
+        return cs.getVotersList().contains(id) || cs.getVotersOutgoingList().contains(id)
+                || cs.getLearnersList().contains(id) || cs.getLearnersNextList().contains(id);
+    }
 
     static int start(ClusterConfig config) throws Exception {
         return serve(Bootstrap.start(config));
@@ -26,7 +34,22 @@ final class MemberRunner {
             member.close();
             closed.countDown();
         }, "katd-shutdown"));
+        boolean wasMember = false;
         while (!closed.await(200, TimeUnit.MILLISECONDS)) {
+            if (member.node().isRunning() && !member.isClosing()) {
+                boolean isMember = includes(member.node().confState(),
+                        member.identity().memberId());
+                if (wasMember && !isMember) {
+                    LOG.error("member {} ({}) was removed from the cluster and stops; its data"
+                            + " directory can no longer serve: remove it (or add the node"
+                            + " again with katd join and an empty data directory)",
+                            member.identity().name(), MemberIds.hex(member.identity()
+                                    .memberId()));
+                    member.close();
+                    return Katd.FAILURE;
+                }
+                wasMember |= isMember;
+            }
             if (!member.node().isRunning() && !member.isClosing()) {
                 LOG.error("the Raft node of member {} stopped after a fatal error (logged"
                         + " above); it cannot trust its disk or state and exits",

@@ -34,6 +34,15 @@ final class KatdProcesses implements AutoCloseable {
         String metricsUrl() {
             return "http://127.0.0.1:" + metricsPort;
         }
+
+        /** host:port of the client URL, as etcdctl's --endpoints takes it. */
+        String clientEndpoint() {
+            return "127.0.0.1:" + clientPort;
+        }
+
+        String clientUrl() {
+            return "http://127.0.0.1:" + clientPort;
+        }
     }
 
     private final Path dir;
@@ -64,6 +73,45 @@ final class KatdProcesses implements AutoCloseable {
 
     Spec spec(String name) {
         return specs.get(name);
+    }
+
+    /** The client endpoints of {@code names}, comma-separated. */
+    String endpoints(List<String> names) {
+        return names.stream().map(n -> specs.get(n).clientEndpoint())
+                .collect(Collectors.joining(","));
+    }
+
+    /** The client endpoints of every member, comma-separated. */
+    String endpoints() {
+        return endpoints(names());
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Whether the process of {@code name} runs. */
+    boolean isRunning(String name) {
+        Process p = running.get(name);
+        return p != null && p.isAlive();
+    }
+
+    /** Runs {@code args} as a katd process (e.g. join) logging to {@code <dir>/<log>.log}. */
+    Process launch(String log, List<String> args) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-jar",
+                jar().toString()));
+        cmd.addAll(args);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve(log + ".log").toFile())).start();
+            running.put(log, p);
+            all.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     List<String> names() {

@@ -352,12 +352,13 @@ class EtcdApiJetcdTest {
                 GetOption.builder().withRevision(current + 1000).build()));
         assertThat(future).hasMessageContaining(
                 "etcdserver: mvcc: required revision is a future revision");
-        // Above the 1.5 MiB request limit, below the gRPC message limit (2 MiB).
-        byte[] big = new byte[1600 * 1024];
-        for (Client c : List.of(leader, follower)) {
-            Throwable tooLarge = Waits.failure(c.getKVClient().put(b("/err/big"),
-                    ByteSequence.from(big)));
-            assertThat(tooLarge).hasMessageContaining("etcdserver: request is too large");
+        // Above the 1.5 MiB request limit, below the gRPC message limit (4 MiB).
+        for (byte[] big : List.of(new byte[1600 * 1024], new byte[2 * 1024 * 1024])) {
+            for (Client c : List.of(leader, follower)) {
+                Throwable tooLarge = Waits.failure(c.getKVClient().put(b("/err/big"),
+                        ByteSequence.from(big)));
+                assertThat(tooLarge).hasMessageContaining("etcdserver: request is too large");
+            }
         }
         Throwable lease = Waits.failure(follower.getKVClient().put(b("/err/l"), b("v"),
                 PutOption.builder().withLeaseId(123456789).build()));

@@ -35,9 +35,11 @@ public final class EtcdServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdServer.class);
     /** etcd's default --max-request-bytes: 1.5 MiB. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
-    // etcd lets a gRPC message exceed the request limit by this much, so that an oversized
-    // request reaches the server and is answered with etcd's "request is too large".
-    private static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+    // A gRPC message may exceed the request limit by this much, so that an oversized request
+    // (up to the limit plus 2.5 MiB: a 2 MiB value included) reaches the server and is
+    // answered with etcd's "request is too large"; larger ones meet gRPC's own limit.
+    // etcd allows 512 KiB, which turns a 2 MiB put into a bare gRPC size error.
+    private static final int GRPC_OVERHEAD_BYTES = 2560 * 1024;
 
     /**
      * PEM files for TLS.
