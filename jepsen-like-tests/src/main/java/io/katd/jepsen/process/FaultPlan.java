@@ -69,7 +69,8 @@ public final class FaultPlan {
 
   /**
    * Windows between {@code fromMillis} and {@code toMillis}: each fault asked for comes once
-   * in a seeded order, then the draw is free; windows last 3 to 6 s with 1.5 to 4 s of
+   * in a seeded order and aimed at the leader (so a short run still sees every fault and a
+   * change of leader), then the draw is free; windows last 3 to 6 s with 1.5 to 4 s of
    * calm between them.
    */
   static List<Window> draw(long seed, List<Fault> faults, int nodes, long fromMillis,
@@ -87,9 +88,10 @@ public final class FaultPlan {
       if (t + length > toMillis) {
         return windows;
       }
-      Fault f = windows.size() < firstRound.size() ? firstRound.get(windows.size())
-          : faults.get(r.nextInt(faults.size()));
-      int target = r.nextBoolean() ? LEADER : r.nextInt(nodes);
+      boolean first = windows.size() < firstRound.size();
+      Fault f = first ? firstRound.get(windows.size()) : faults.get(r.nextInt(faults.size()));
+      int drawn = r.nextBoolean() ? LEADER : r.nextInt(nodes);
+      int target = first ? LEADER : drawn;
       Shape shape = f == Fault.PARTITION ? Shape.values()[r.nextInt(Shape.values().length)]
           : null;
       windows.add(new Window(f, t, t + length, target, shape, r.nextLong()));
