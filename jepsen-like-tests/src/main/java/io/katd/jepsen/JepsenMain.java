@@ -10,6 +10,9 @@ import io.katd.jepsen.check.JsonlHistory;
 import io.katd.jepsen.check.KvModel;
 import io.katd.jepsen.check.LinearizabilityChecker;
 import io.katd.jepsen.check.RegisterModel;
+import io.katd.jepsen.process.ProcessRun;
+import io.katd.jepsen.process.RunOptions;
+import io.katd.jepsen.process.RunOutcome;
 import io.katd.jepsen.sim.Campaign;
 import io.katd.jepsen.sim.Scenario;
 import java.io.IOException;
@@ -26,6 +29,8 @@ import java.util.List;
  * <pre>
  * simulate [--seeds N] [--nodes 3|5] [--ops K] [--seed S] [--scenario FILE] [--out DIR]
  * check HISTORY [--model kv|register] [--timeout-seconds T]
+ * process [--nodes 3|5] [--duration 60s] [--faults kill,pause,partition,...]
+ *         [--workload register] [--seed S] [--jar PATH] [--out DIR]
  * </pre>
  *
  * <p>Exit codes: 0 valid, 1 invalid, 2 usage error, 3 unknown (the checker gave up).
@@ -50,6 +55,7 @@ public final class JepsenMain {
       return switch (args[0]) {
         case "simulate" -> simulate(args, out, err);
         case "check" -> check(args, out, err);
+        case "process" -> process(args, out);
         default -> usage(err, "unknown command " + args[0]);
       };
     } catch (IllegalArgumentException | HistoryFormatException e) {
@@ -65,6 +71,9 @@ public final class JepsenMain {
     err.println("usage: jepsen simulate [--seeds N] [--nodes 3|5] [--ops K] [--seed S]"
         + " [--scenario FILE] [--out DIR]");
     err.println("       jepsen check HISTORY [--model kv|register] [--timeout-seconds T]");
+    err.println("       jepsen process [--nodes 3|5] [--duration 60s] [--faults kill,pause,"
+        + "partition,flapping,delay,reset] [--workload register] [--seed S] [--jar PATH]"
+        + " [--out DIR]");
     return USAGE;
   }
 
@@ -103,6 +112,50 @@ public final class JepsenMain {
     out.println("coverage: " + r.coverage().asMap());
     out.println("reports: " + r.dir().toAbsolutePath());
     return r.valid() ? VALID : INVALID;
+  }
+
+  private static int process(String[] args, PrintStream out) throws IOException {
+    String workload = option(args, "--workload", "register");
+    if (!workload.equals("register")) {
+      throw new IllegalArgumentException("unknown workload " + workload
+          + "; process runs know: register");
+    }
+    RunOptions options = new RunOptions(Integer.parseInt(option(args, "--nodes", "3")),
+        duration(option(args, "--duration", "60s")),
+        RunOptions.parseFaults(option(args, "--faults", "kill,pause,partition")),
+        Long.parseLong(option(args, "--seed", "1")),
+        Path.of(option(args, "--jar", RunOptions.DEFAULT_JAR.toString())),
+        Path.of(option(args, "--out", RunOptions.DEFAULT_ROOT.toString())),
+        Integer.parseInt(option(args, "--clients", "3")),
+        Integer.parseInt(option(args, "--keys", "8")));
+    RunOutcome r;
+    try {
+      r = ProcessRun.run(options, out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    out.println("report: " + r.dir().toAbsolutePath());
+    return switch (r.verdict()) {
+      case "valid" -> VALID;
+      case "unknown" -> UNKNOWN;
+      default -> INVALID;
+    };
+  }
+
+  /** {@code 90s}, {@code 2m}, {@code 1m30s} or a number of seconds. */
+  static Duration duration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\d+)m)?(?:(\\d+)s)?")
+        .matcher(text);
+    if (text.matches("\\d+")) {
+      return Duration.ofSeconds(Long.parseLong(text));
+    }
+    if (text.isEmpty() || !m.matches()) {
+      throw new IllegalArgumentException("not a duration: " + text + " (use 60s, 2m, 1m30s)");
+    }
+    long minutes = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+    long seconds = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+    return Duration.ofSeconds(minutes * 60 + seconds);
   }
 
   private static int check(String[] args, PrintStream out, PrintStream err)

@@ -1,0 +1,68 @@
+package io.katd.jepsen.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FaultPlanTest {
+  private static final List<FaultPlan.Fault> ALL = List.of(FaultPlan.Fault.values());
+
+  @Test
+  void oneSeedGivesOnePlanAndAnotherSeedAnother() {
+    List<FaultPlan.Window> a = FaultPlan.draw(5, ALL, 5, 10_000, 200_000);
+    assertThat(FaultPlan.draw(5, ALL, 5, 10_000, 200_000)).isEqualTo(a);
+    assertThat(FaultPlan.draw(6, ALL, 5, 10_000, 200_000)).isNotEqualTo(a);
+  }
+
+  @Test
+  void everyFaultComesFirstOnceAimedAtTheLeader() {
+    for (long seed = 1; seed <= 50; seed++) {
+      List<FaultPlan.Window> plan = FaultPlan.draw(seed, ALL, 3, 0, 120_000);
+      List<FaultPlan.Window> first = plan.subList(0, ALL.size());
+      assertThat(first).extracting(FaultPlan.Window::fault)
+          .containsExactlyInAnyOrderElementsOf(ALL);
+      assertThat(first).allMatch(w -> w.target() == FaultPlan.LEADER);
+    }
+  }
+
+  @Test
+  void windowsStayInsideTheFaultPhaseAndNeverOverlap() {
+    for (long seed = 1; seed <= 50; seed++) {
+      List<FaultPlan.Window> plan = FaultPlan.draw(seed, ALL, 5, 6_000, 48_000);
+      assertThat(plan).isNotEmpty();
+      long previousEnd = 0;
+      for (FaultPlan.Window w : plan) {
+        assertThat(w.startMillis()).isGreaterThanOrEqualTo(Math.max(6_000, previousEnd));
+        assertThat(w.endMillis()).isLessThanOrEqualTo(48_000);
+        assertThat(w.endMillis() - w.startMillis()).isBetween(3_000L, 6_000L);
+        assertThat(w.shape() != null).isEqualTo(w.fault() == FaultPlan.Fault.PARTITION);
+        assertThat(w.target()).isBetween(FaultPlan.LEADER, 4);
+        previousEnd = w.endMillis();
+      }
+    }
+  }
+
+  @Test
+  void aMinuteOfKillPausePartitionHasRoomForEachOfThem() {
+    List<FaultPlan.Fault> three = List.of(FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE,
+        FaultPlan.Fault.PARTITION);
+    RunOptions o = new RunOptions(3, java.time.Duration.ofSeconds(60), three, 7,
+        java.nio.file.Path.of("katd.jar"), RunOptions.DEFAULT_ROOT, 3, 8);
+    for (long seed = 1; seed <= 50; seed++) {
+      List<FaultPlan.Window> plan = FaultPlan.draw(seed, three, 3, o.warmUpMillis(),
+          o.faultsEndMillis());
+      assertThat(plan).extracting(FaultPlan.Window::fault).containsAll(three);
+    }
+  }
+
+  @Test
+  void faultNamesParseAndUnknownOnesAreRefused() {
+    assertThat(RunOptions.parseFaults("kill,pause,partition")).containsExactly(
+        FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION);
+    assertThat(RunOptions.parseFaults("none")).isEmpty();
+    assertThatThrownBy(() -> RunOptions.parseFaults("kill,meteor"))
+        .hasMessageContaining("unknown fault meteor");
+  }
+}

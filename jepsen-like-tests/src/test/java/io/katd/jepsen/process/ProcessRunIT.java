@@ -1,0 +1,45 @@
+package io.katd.jepsen.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CI process run: a minute of register workload on three katd processes while the
+ * nemesis kills, pauses and partitions members. The run must be valid, and the faults must
+ * really have happened, or the run proved less than it claims.
+ */
+class ProcessRunIT {
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("katd.jar", "../agent-cli/target/katd.jar"));
+    assertThat(jar).as("the katd jar (agent-cli's package phase builds it)").exists();
+    return jar;
+  }
+
+  @Test
+  void aMinuteOfKillsPausesAndPartitionsOnThreeNodesIsValid() throws Exception {
+    RunOptions options = new RunOptions(3, Duration.ofSeconds(60), List.of(
+        FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION), 7, jar(),
+        RunOptions.DEFAULT_ROOT, 3, 8);
+
+    RunOutcome r = ProcessRun.run(options, System.out);
+
+    assertThat(r.valid()).as("verdict of %s", r).isTrue();
+    assertThat(r.count("kills")).as("kills").isPositive();
+    assertThat(r.count("restarts")).as("restarts").isPositive();
+    assertThat(r.count("pauses")).as("pauses").isPositive();
+    assertThat(r.count("partitions")).as("partitions").isPositive();
+    assertThat(r.count("leaderChanges")).as("leader changes").isPositive();
+    assertThat(r.count("proxyDroppedChunks")).as("bytes the partitions dropped").isPositive();
+    assertThat(r.findings()).extracting(f -> f.checker()).contains("linearizability",
+        "lost-writes", "convergence", "election-safety", "watch", "final-write",
+        "final-reads");
+    for (String file : List.of("summary.json", "summary.md", "history.jsonl",
+        "timeline.html")) {
+      assertThat(r.dir().resolve(file)).exists();
+    }
+  }
+}
