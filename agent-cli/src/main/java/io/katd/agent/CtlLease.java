@@ -30,20 +30,11 @@ import picocli.CommandLine.Spec;
 final class CtlLease {
     /** @throws ConfigException naming {@code what} when {@code text} is no lease id */
     static long parseId(String text, String what) {
-        try {
-            long id = Long.parseUnsignedLong(text, 16);
-            if (id != 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(what + ": " + Cidrs.quote(text)
-                + " is not a lease id (non-zero hexadecimal, e.g. 694d77aa9e38260f)");
+        return MemberIds.parseUserId(text, what, "lease");
     }
 
     static String hex(long id) {
-        return String.format("%016x", id);
+        return MemberIds.hex(id);
     }
 
     @Command(name = "grant", mixinStandardHelpOptions = true,

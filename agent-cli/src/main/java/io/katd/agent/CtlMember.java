@@ -24,16 +24,7 @@ import picocli.CommandLine.Spec;
                 CtlMember.Promote.class})
 final class CtlMember {
     static long parseId(String text, String what) {
-        try {
-            long id = Long.parseUnsignedLong(text, 16);
-            if (id != 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(what + ": " + Cidrs.quote(text)
-                + " is not a member id (non-zero hexadecimal, as member list prints it)");
+        return MemberIds.parseUserId(text, what, "member");
     }
 
     /** etcdctl's line: id, status, name, peer URLs, client URLs, is learner. */

@@ -37,6 +37,25 @@ final class MemberIds {
         return String.format("%016x", id);
     }
 
+    /**
+     * Parses an id typed by a user: non-zero hexadecimal, as etcdctl prints member and
+     * lease ids.
+     *
+     * @throws ConfigException naming {@code what} and the {@code kind} of id expected
+     */
+    static long parseUserId(String text, String what, String kind) {
+        try {
+            long id = Long.parseUnsignedLong(text, 16);
+            if (id != 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(what + ": " + Cidrs.quote(text) + " is not a " + kind
+                + " id (non-zero hexadecimal, e.g. 694d77aa9e38260f)");
+    }
+
     static long parseHex(String text) {
         return Long.parseUnsignedLong(text, 16);
     }
