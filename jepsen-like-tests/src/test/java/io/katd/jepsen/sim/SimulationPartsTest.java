@@ -3,6 +3,7 @@ package io.katd.jepsen.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.katd.jepsen.report.ReportWriter;
 import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.HardState;
 import io.katd.raft.MemoryStorage;
@@ -87,8 +88,8 @@ class SimulationPartsTest {
     String html = Timeline.html(r);
     assertThat(html).doesNotContain("<script").doesNotContain("href=").doesNotContain("src=");
     assertThat(html).contains("node 1", "node 3", "client 0", "class='ok'");
-    assertThat(RunReport.summaryJson(r)).contains("\"seed\":5", "\"replay\"",
+    assertThat(ReportWriter.summaryJson(RunReport.record(r))).contains("\"seed\":5", "\"replay\"",
         "\"throughputOpsPerSecond\"", "\"linearizability\"", "\"coverage\"");
-    assertThat(List.of(RunReport.summaryMarkdown(r))).allMatch(md -> md.contains("| watch |"));
+    assertThat(List.of(ReportWriter.summaryMarkdown(RunReport.record(r)))).allMatch(md -> md.contains("| watch |"));
   }
 }
