@@ -71,6 +71,7 @@ final class Member implements AutoCloseable {
     private final RaftNode<KvResult> node;
     private final RaftStateStore store;
     private final Health health;
+    private final LeaderView leaderView = new LeaderView();
     private OpsServer ops;
     private final List<EtcdServer> clientServers = new ArrayList<>();
     private PeerAddressFollower peerFollower;
@@ -108,6 +109,7 @@ final class Member implements AutoCloseable {
                             + " Raft log.", 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032,
                     0.064, 0.128, 0.256, 0.512, 1.024, 2.048)), transport, stateMachine);
             node.addListener(new MemberEvents(who, metrics));
+            node.addListener(leaderView);
             this.health = new Health(node, config.electionTimeout(), System::nanoTime);
             this.store = new RaftStateStore(node, stateMachine, new RaftStateStore.Options(
                     identity.name(), scheduler, Duration.ofMillis(500), Duration.ofSeconds(10)));
@@ -279,22 +281,18 @@ final class Member implements AutoCloseable {
 
     /** Campaigns and waits until this member leads, at most {@code timeout}. */
     void awaitLeadership(Duration timeout) throws TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         node.campaign();
-        while (!isLeader()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException(who + " did not become leader within " + timeout);
-            }
-            pause();
+        if (!awaitLeader(identity.memberId(), timeout)) {
+            throw new TimeoutException(who + " did not become leader within " + timeout);
         }
     }
 
-    private static void pause() {
+    private boolean awaitLeader(long id, Duration timeout) {
         try {
-            Thread.sleep(10);
+            return leaderView.awaitLeader(id, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException("interrupted while waiting for a leader", e);
         }
     }
 
@@ -316,18 +314,14 @@ final class Member implements AutoCloseable {
         LOG.info("{} transferring leadership to {} at term {}", who, MemberIds.hex(target),
                 term);
         node.transferLeadership(target);
-        long deadline = System.nanoTime() + config.electionTimeout().multipliedBy(2).toNanos();
-        while (System.nanoTime() < deadline && node.isRunning()) {
-            Status now = node.status();
-            if (now.softState().lead() == target) {
-                LOG.info("{} transferred leadership to {} (term {} -> {})", who,
-                        MemberIds.hex(target), term, now.hardState().getTerm());
-                return;
-            }
-            pause();
+        Duration timeout = config.electionTimeout().multipliedBy(2);
+        if (awaitLeader(target, timeout)) {
+            LOG.info("{} transferred leadership to {} (term {} -> {})", who,
+                    MemberIds.hex(target), term, node.status().hardState().getTerm());
+        } else {
+            LOG.warn("{} could not transfer leadership to {} within {}; stopping anyway", who,
+                    MemberIds.hex(target), timeout);
         }
-        LOG.warn("{} could not transfer leadership to {} within {}; stopping anyway", who,
-                MemberIds.hex(target), config.electionTimeout().multipliedBy(2));
     }
 
     /** The voter other than this member with the highest match index (lowest id on ties). */
