@@ -363,6 +363,12 @@ class EtcdApiJetcdTest {
         Throwable lease = Waits.failure(follower.getKVClient().put(b("/err/l"), b("v"),
                 PutOption.builder().withLeaseId(123456789).build()));
         assertThat(lease).hasMessageContaining("etcdserver: requested lease not found");
+        Throwable duplicate = Waits.failure(follower.getKVClient().txn().Then(
+                Op.put(b("/err/d"), b("1"), PutOption.DEFAULT),
+                Op.put(b("/err/d"), b("2"), PutOption.DEFAULT)).commit());
+        assertThat(duplicate).hasMessageContaining(
+                "etcdserver: duplicate key given in txn request");
+        assertThat(Waits.get(leader.getKVClient().get(b("/err/d"))).getKvs()).isEmpty();
     }
 
     private final java.util.Map<Long, ManagedChannel> channels =

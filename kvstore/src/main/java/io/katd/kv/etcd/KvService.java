@@ -113,7 +113,10 @@ final class KvService extends KVGrpc.KVImplBase {
             }
         }
         RuntimeException bad = checkOps(t.getSuccessList());
-        return bad != null ? bad : checkOps(t.getFailureList());
+        if (bad == null) {
+            bad = checkOps(t.getFailureList());
+        }
+        return bad == null && !TxnKeyCheck.valid(t) ? EtcdErrors.DUPLICATE_KEY : bad;
     }
 
     private static RuntimeException checkOps(java.util.List<RequestOp> ops) {
