@@ -1,5 +1,6 @@
 package io.katd.agent;
 
+import io.katd.kv.etcd.EtcdServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import java.util.Optional;
  * @param electionTimeout how long a follower waits for a leader before it campaigns
  * @param heartbeatInterval how often a leader sends heartbeats; the protocol's tick
  * @param snapshotThreshold applied entries between snapshots; 0 disables snapshots
+ * @param maxRequestBytes the largest client request served, as etcd's --max-request-bytes
  * @param peerTls mutual TLS between members, if set
  * @param clientTls TLS for clients, if set
  * @param explicit the fields set by the file or a flag rather than left at their default
@@ -57,12 +59,17 @@ record ClusterConfig(
         Duration electionTimeout,
         Duration heartbeatInterval,
         long snapshotThreshold,
+        int maxRequestBytes,
         Optional<TlsFiles> peerTls,
         Optional<TlsFiles> clientTls,
         java.util.Set<String> explicit) {
 
     static final String API_VERSION = "katd.io/v1";
     static final String KIND = "ClusterConfiguration";
+    // Requests must hold at least a key and some value, and fit the Raft messages and
+    // gRPC frames that carry them with room to spare.
+    static final long MIN_REQUEST_BYTES = 1024;
+    static final long MAX_REQUEST_BYTES = 64L << 20;
 
     ClusterConfig {
         listenClientUrls = List.copyOf(listenClientUrls);
@@ -105,6 +112,7 @@ record ClusterConfig(
         private Duration electionTimeout = Duration.ofSeconds(1);
         private Duration heartbeatInterval = Duration.ofMillis(100);
         private long snapshotThreshold = 10_000;
+        private int maxRequestBytes = EtcdServer.DEFAULT_MAX_REQUEST_BYTES;
         private TlsFiles peerTls;
         private TlsFiles clientTls;
 
@@ -263,6 +271,15 @@ record ClusterConfig(
             return this;
         }
 
+        Builder maxRequestBytes(long v, Source s) {
+            if (v < MIN_REQUEST_BYTES || v > MAX_REQUEST_BYTES) {
+                throw s.error(v + " must be between " + MIN_REQUEST_BYTES + " and "
+                        + MAX_REQUEST_BYTES + " bytes");
+            }
+            maxRequestBytes = (int) v;
+            return this;
+        }
+
         Builder peerTls(TlsFiles v, Source s) {
             peerTls = v;
             return this;
@@ -291,7 +308,7 @@ record ClusterConfig(
                     apiPort, agentPort, listenPeerUrl, listenClientUrls, listenMetricsUrl,
                     advertisePeer, advertiseClients, cluster, initialClusterState,
                     initialClusterToken, electionTimeout, heartbeatInterval, snapshotThreshold,
-                    Optional.ofNullable(peerTls), Optional.ofNullable(clientTls),
+                    maxRequestBytes, Optional.ofNullable(peerTls), Optional.ofNullable(clientTls),
                     sources.keySet());
         }
 

@@ -122,6 +122,8 @@ final class ClusterConfigParser {
                 source(n, p)));
         f.put("snapshotThreshold", (n, p) -> b.snapshotThreshold(longValue(n, p),
                 source(n, p)));
+        f.put("maxRequestBytes", (n, p) -> b.maxRequestBytes(longValue(n, p),
+                source(n, p)));
         f.put("tls", this::tls);
         mapping(node, path, f, Set.of());
     }

@@ -30,6 +30,7 @@ final class ConfigYaml {
         line(b, "electionTimeout", Durations.format(c.electionTimeout()));
         line(b, "heartbeatInterval", Durations.format(c.heartbeatInterval()));
         line(b, "snapshotThreshold", Long.toString(c.snapshotThreshold()));
+        line(b, "maxRequestBytes", Integer.toString(c.maxRequestBytes()));
         if (c.peerTls().isPresent() || c.clientTls().isPresent()) {
             b.append("  tls:\n");
             c.peerTls().ifPresent(t -> tls(b, "peer", t));

@@ -220,7 +220,7 @@ final class Member implements AutoCloseable {
         peerFollower.start();
         for (Endpoint url : config.listenClientUrls()) {
             EtcdServer.Options options = new EtcdServer.Options(url.host(), url.port(),
-                    identity.clusterId(), EtcdServer.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10),
+                    identity.clusterId(), config.maxRequestBytes(), Duration.ofSeconds(10),
                     Duration.ofMinutes(10), config.clientTls().map(t -> new EtcdServer.Tls(
                             t.certFile(), t.keyFile(), Optional.ofNullable(t.trustedCaFile()))));
             clientServers.add(new EtcdServer(options, store, node, stateMachine));

@@ -68,6 +68,10 @@ final class MemberOptions {
             description = "applied entries between snapshots; 0 disables (default: 10000)")
     String snapshotThreshold;
 
+    @Option(names = "--max-request-bytes", paramLabel = "BYTES",
+            description = "the largest client request served (default: 1572864, as etcd)")
+    String maxRequestBytes;
+
     /** cluster.kat (if given) with the flags applied over it, checked as a whole. */
     ClusterConfig resolve() {
         ClusterConfig.Builder b = config != null ? ClusterConfigParser.parse(config)
@@ -120,13 +124,21 @@ final class MemberOptions {
         }
         if (snapshotThreshold != null) {
             Source s = flag("--snapshot-threshold");
-            try {
-                b.snapshotThreshold(Long.parseLong(snapshotThreshold), s);
-            } catch (NumberFormatException e) {
-                throw s.error(Cidrs.quote(snapshotThreshold) + " is not a whole number");
-            }
+            b.snapshotThreshold(wholeNumber(snapshotThreshold, s), s);
+        }
+        if (maxRequestBytes != null) {
+            Source s = flag("--max-request-bytes");
+            b.maxRequestBytes(wholeNumber(maxRequestBytes, s), s);
         }
         return b.build();
+    }
+
+    private static long wholeNumber(String text, Source s) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw s.error(Cidrs.quote(text) + " is not a whole number");
+        }
     }
 
     private static Source flag(String name) {

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.katd.agent.ClusterConfig.Source;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.katd.kv.KV;
+import io.katd.proto.etcd.etcdserverpb.KVGrpc;
+import io.katd.proto.etcd.etcdserverpb.PutRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +29,10 @@ class BootstrapTest {
     Path tmp;
 
     private ClusterConfig config(Path dataDir) {
+        return builder(dataDir).build();
+    }
+
+    private ClusterConfig.Builder builder(Path dataDir) {
         Endpoint peer = new Endpoint("http", "127.0.0.1", Ports.free());
         return ClusterConfig.builder().name("solo", TEST).dataDir(dataDir, TEST)
                 .listenPeerUrls(List.of(peer), TEST)
@@ -31,7 +40,7 @@ class BootstrapTest {
                 .listenMetricsUrls(List.of(new Endpoint("http", "127.0.0.1", Ports.free())),
                         TEST)
                 .electionTimeout(Duration.ofMillis(500), TEST)
-                .heartbeatInterval(Duration.ofMillis(50), TEST).build();
+                .heartbeatInterval(Duration.ofMillis(50), TEST);
     }
 
     private static Optional<String> value(Member m, ByteString key) throws Exception {
@@ -94,6 +103,31 @@ class BootstrapTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("its Raft log in " + dir.resolve(Member.RAFT_DIR)
                         + " is empty: the log was lost or wiped");
+    }
+
+    @Test
+    void theClientRequestLimitIsTheConfiguredOne() throws Exception {
+        ClusterConfig c = builder(tmp.resolve("small")).maxRequestBytes(64 * 1024, TEST).build();
+        try (Member m = Bootstrap.init(c, "x")) {
+            Endpoint client = c.listenClientUrls().get(0);
+            ManagedChannel ch = NettyChannelBuilder.forAddress(client.host(), client.port())
+                    .usePlaintext().build();
+            try {
+                KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS);
+                kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("/ok"))
+                        .setValue(ByteString.copyFrom(new byte[32 * 1024])).build());
+                assertThatThrownBy(() -> kv.put(PutRequest.newBuilder()
+                        .setKey(ByteString.copyFromUtf8("/big"))
+                        .setValue(ByteString.copyFrom(new byte[100 * 1024])).build()))
+                        .isInstanceOf(StatusRuntimeException.class)
+                        .hasMessageContaining("etcdserver: request is too large");
+            } finally {
+                ch.shutdownNow();
+            }
+            assertThat(value(m, ByteString.copyFromUtf8("/ok"))).isPresent();
+            assertThat(value(m, ByteString.copyFromUtf8("/big"))).isEmpty();
+        }
     }
 
     @Test

@@ -40,6 +40,7 @@ class ClusterConfigParserTest {
         assertThat(c.electionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.snapshotThreshold()).isEqualTo(10_000);
+        assertThat(c.maxRequestBytes()).isEqualTo(1_572_864);
         assertThat(c.clusterCidr()).isEqualTo("10.244.0.0/16");
         assertThat(c.apiPort()).isEqualTo(6443);
         assertThat(c.listenMetricsUrl().port()).isEqualTo(2381);
@@ -71,8 +72,8 @@ class ClusterConfigParserTest {
                         + " agentPort, apiPort, clusterCIDR, dataDir, electionTimeout,"
                         + " heartbeatInterval, initialAdvertisePeerUrls, initialCluster,"
                         + " initialClusterState, initialClusterToken, listenClientUrls,"
-                        + " listenMetricsUrls, listenPeerUrls, name, serviceCIDR,"
-                        + " snapshotThreshold, tls)");
+                        + " listenMetricsUrls, listenPeerUrls, maxRequestBytes, name,"
+                        + " serviceCIDR, snapshotThreshold, tls)");
     }
 
     @Test
@@ -99,6 +100,9 @@ class ClusterConfigParserTest {
                 + " \"maybe\" is not a cluster state (use new or existing)");
         rejects("  snapshotThreshold: -1\n",
                 "cluster.kat:6: spec.snapshotThreshold: -1 must be >= 0 (0 disables snapshots)");
+        rejects("  maxRequestBytes: 100\n",
+                "cluster.kat:6: spec.maxRequestBytes: 100 must be between 1024 and 67108864"
+                        + " bytes");
     }
 
     @Test
@@ -158,6 +162,13 @@ class ClusterConfigParserTest {
         assertThat(c.name()).isEqualTo("n2");
         assertThat(c.electionTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.initialClusterToken()).isEqualTo("demo-cluster");
+
+        o.maxRequestBytes = "65536";
+        assertThat(o.resolve().maxRequestBytes()).isEqualTo(65536);
+        o.maxRequestBytes = "64k";
+        assertThatThrownBy(o::resolve).hasMessage("command line: --max-request-bytes:"
+                + " \"64k\" is not a whole number");
+        o.maxRequestBytes = null;
 
         o.heartbeatInterval = "soon";
         assertThatThrownBy(o::resolve).hasMessage("command line: --heartbeat-interval:"
