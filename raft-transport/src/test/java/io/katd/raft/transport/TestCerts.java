@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -31,23 +33,25 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Certificate authorities and peer certificates made at test time (EC P-256, valid for a
- * day), written as PEM files the transport loads.
+ * day), written as PEM files the transport loads. Leaf certificates name 127.0.0.1 and
+ * localhost as subject alternative names, which clients that check the server's name
+ * (etcdctl) require; they serve both as server and as client certificates.
  */
-final class TestCerts {
+public final class TestCerts {
     private static final AtomicLong SERIALS = new AtomicLong(1);
 
     /** A key pair and the certificate for its public key. */
-    record Issued(KeyPair keys, X509Certificate cert, X500Name name) {}
+    public record Issued(KeyPair keys, X509Certificate cert, X500Name name) {}
 
     private TestCerts() {}
 
-    static Issued authority(String cn) {
+    public static Issued authority(String cn) {
         KeyPair keys = keyPair();
         X500Name name = new X500Name("CN=" + cn);
         return new Issued(keys, sign(name, keys, name, keys, true), name);
     }
 
-    static Issued issue(Issued ca, String cn) {
+    public static Issued issue(Issued ca, String cn) {
         KeyPair keys = keyPair();
         X500Name name = new X500Name("CN=" + cn);
         return new Issued(keys, sign(ca.name(), ca.keys(), name, keys, false), name);
@@ -57,7 +61,7 @@ final class TestCerts {
      * Writes {@code peer}'s certificate and key, and {@code trusted}'s certificate, into
      * {@code dir}; returns them as the transport's TLS settings.
      */
-    static NettyTransportConfig.Tls write(Path dir, String prefix, Issued peer, Issued trusted)
+    public static NettyTransportConfig.Tls write(Path dir, String prefix, Issued peer, Issued trusted)
             throws IOException {
         Path cert = dir.resolve(prefix + "-cert.pem");
         Path key = dir.resolve(prefix + "-key.pem");
@@ -102,6 +106,9 @@ final class TestCerts {
                 b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
                             KeyPurposeId.id_kp_clientAuth}));
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                        new GeneralName[] {new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                            new GeneralName(GeneralName.dNSName, "localhost")}));
             }
             return new JcaX509CertificateConverter().getCertificate(b.build(
                     new JcaContentSignerBuilder("SHA256withECDSA")
