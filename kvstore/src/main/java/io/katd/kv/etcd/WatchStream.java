@@ -1,11 +1,13 @@
 package io.katd.kv.etcd;
 
+import com.google.protobuf.CodedOutputStream;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.katd.kv.watch.CancelReason;
 import io.katd.kv.watch.WatchHub;
 import io.katd.kv.watch.WatchListener;
 import io.katd.proto.etcd.etcdserverpb.WatchCreateRequest;
+import io.katd.proto.etcd.mvccpb.Event;
 import io.katd.proto.etcd.etcdserverpb.WatchRequest;
 import io.katd.proto.etcd.etcdserverpb.WatchResponse;
 import java.util.ArrayList;
@@ -92,7 +94,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             refuse(id, "etcdserver: " + e.getMessage());
             return;
         }
-        long hubId = hub.watch(request, new Listener(id));
+        long hubId = hub.watch(request, new Listener(id, c.getFragment()));
         synchronized (this) {
             if (hubIds.containsKey(id)) {
                 hubIds.put(id, hubId);
@@ -131,9 +133,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
     private final class Listener implements WatchListener {
         private final long id;
+        private final boolean fragment;
 
-        Listener(long id) {
+        Listener(long id, boolean fragment) {
             this.id = id;
+            this.fragment = fragment;
         }
 
         @Override
@@ -142,7 +146,13 @@ final class WatchStream implements StreamObserver<WatchRequest> {
                     .setHeader(member.header(r.revision())).setWatchId(id);
             switch (r.kind()) {
                 case CREATED -> b.setCreated(true);
-                case EVENTS -> b.addAllEvents(r.events());
+                case EVENTS -> {
+                    if (fragment) {
+                        sendFragments(b, r.events());
+                        return;
+                    }
+                    b.addAllEvents(r.events());
+                }
                 case PROGRESS -> { }
                 case CANCELED -> {
                     synchronized (WatchStream.this) {
@@ -166,6 +176,43 @@ final class WatchStream implements StreamObserver<WatchRequest> {
                 return ended || out.isReady();
             }
         }
+    }
+
+    /**
+     * Sends {@code events} as etcd does for a watcher that asked for fragments: when the
+     * response would exceed the request size limit, in several responses of at most that
+     * size (but at least one event each), all but the last marked {@code fragment}, which
+     * the client joins back into one.
+     */
+    private void sendFragments(WatchResponse.Builder b, List<Event> events) {
+        long whole = b.build().getSerializedSize();
+        for (Event e : events) {
+            whole += eventBytes(e);
+        }
+        if (whole <= member.maxRequestBytes) {
+            send(b.addAllEvents(events).build());
+            return;
+        }
+        WatchResponse empty = b.build();
+        WatchResponse.Builder part = empty.toBuilder();
+        long partBytes = empty.getSerializedSize();
+        for (Event e : events) {
+            long bytes = eventBytes(e);
+            if (part.getEventsCount() > 0 && partBytes + bytes > member.maxRequestBytes) {
+                send(part.setFragment(true).build());
+                part = empty.toBuilder();
+                partBytes = empty.getSerializedSize();
+            }
+            part.addEvents(e);
+            partBytes += bytes;
+        }
+        send(part.build());
+    }
+
+    /** An event's size inside a WatchResponse: its tag, length and bytes. */
+    private static long eventBytes(Event e) {
+        int size = e.getSerializedSize();
+        return 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 
     private void send(WatchResponse response) {
