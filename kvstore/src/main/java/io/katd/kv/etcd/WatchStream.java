@@ -40,6 +40,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private final Map<Long, Long> hubIds = new HashMap<>();
     private long nextId;
     private boolean ended;
+    private static final long UNKNOWN = -1;
+    private static final long CURRENT = -2;
+    // The watches a pending progress request waits for, with the revision each reported
+    // (UNKNOWN until then); null when none is pending.
+    private Map<Long, Long> progressWaiting;
 
     WatchStream(ServerContext member, ServerCallStreamObserver<WatchResponse> out) {
         this.member = member;
@@ -54,8 +59,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         switch (request.getRequestUnionCase()) {
             case CREATE_REQUEST -> create(request.getCreateRequest());
             case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
-            case PROGRESS_REQUEST -> send(WatchResponse.newBuilder()
-                    .setHeader(member.header()).setWatchId(NO_WATCH_ID).build());
+            case PROGRESS_REQUEST -> requestProgress();
             case REQUESTUNION_NOT_SET -> { }
         }
     }
@@ -94,7 +98,8 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             refuse(id, "etcdserver: " + e.getMessage());
             return;
         }
-        long hubId = hub.watch(request, new Listener(id, c.getFragment()));
+        long hubId = hub.watch(request, new Listener(id, c.getFragment(),
+                c.getProgressNotify()));
         synchronized (this) {
             if (hubIds.containsKey(id)) {
                 hubIds.put(id, hubId);
@@ -134,10 +139,12 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     private final class Listener implements WatchListener {
         private final long id;
         private final boolean fragment;
+        private final boolean progressNotify;
 
-        Listener(long id, boolean fragment) {
+        Listener(long id, boolean fragment, boolean progressNotify) {
             this.id = id;
             this.fragment = fragment;
+            this.progressNotify = progressNotify;
         }
 
         @Override
@@ -153,11 +160,20 @@ final class WatchStream implements StreamObserver<WatchRequest> {
                     }
                     b.addAllEvents(r.events());
                 }
-                case PROGRESS -> { }
+                case PROGRESS -> {
+                    // Sent on only to a watch that asked for progress notifications; the
+                    // stream's progress requests count them all.
+                    if (progressNotify) {
+                        send(b.build());
+                    }
+                    progressReached(id, r.revision());
+                    return;
+                }
                 case CANCELED -> {
                     synchronized (WatchStream.this) {
                         hubIds.remove(id);
                     }
+                    progressGone(id);
                     b.setCanceled(true);
                     if (r.cancelReason() == CancelReason.COMPACTED) {
                         b.setCompactRevision(r.compactRevision())
@@ -175,6 +191,85 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             synchronized (WatchStream.this) {
                 return ended || out.isReady();
             }
+        }
+    }
+
+    /**
+     * Answers a progress request of the stream (watch id -1) with a revision R that promises
+     * every event up to R of every watch of the stream was sent before it. The current
+     * revision cannot promise that: events may still wait in a watch's outbox, or a watch may
+     * be catching up from history. So each watch is asked for a progress response of its own,
+     * which the hub queues behind the watch's events (and holds until the watch has caught
+     * up); the answer goes out once every watch has reported, with the lowest revision. A
+     * request while one is pending is answered by the pending one, as etcd merges them.
+     */
+    private void requestProgress() {
+        List<Long> ask = new ArrayList<>();
+        synchronized (this) {
+            if (ended || progressWaiting != null) {
+                return;
+            }
+            Map<Long, Long> waiting = new HashMap<>();
+            for (Map.Entry<Long, Long> w : hubIds.entrySet()) {
+                if (w.getValue() >= 0) {
+                    waiting.put(w.getKey(), UNKNOWN);
+                    ask.add(w.getValue());
+                }
+            }
+            if (!waiting.isEmpty()) {
+                progressWaiting = waiting;
+            }
+        }
+        if (ask.isEmpty()) {
+            sendProgress(CURRENT);
+            return;
+        }
+        for (long hubId : ask) {
+            hub.requestProgress(hubId);
+        }
+    }
+
+    private void progressReached(long id, long revision) {
+        Long lowest;
+        synchronized (this) {
+            if (progressWaiting == null || !progressWaiting.containsKey(id)) {
+                return;
+            }
+            progressWaiting.put(id, revision);
+            lowest = progressComplete();
+        }
+        sendProgress(lowest);
+    }
+
+    private void progressGone(long id) {
+        Long lowest;
+        synchronized (this) {
+            if (progressWaiting == null || progressWaiting.remove(id) == null) {
+                return;
+            }
+            lowest = progressComplete();
+        }
+        sendProgress(lowest);
+    }
+
+    // Caller holds the lock. The lowest revision once every watch reported (and the request
+    // is then done; CURRENT when every watch went away meanwhile), else null.
+    private Long progressComplete() {
+        long lowest = CURRENT;
+        for (long revision : progressWaiting.values()) {
+            if (revision == UNKNOWN) {
+                return null;
+            }
+            lowest = lowest == CURRENT ? revision : Math.min(lowest, revision);
+        }
+        progressWaiting = null;
+        return lowest;
+    }
+
+    private void sendProgress(Long revision) {
+        if (revision != null) {
+            send(WatchResponse.newBuilder().setHeader(revision == CURRENT ? member.header()
+                    : member.header(revision)).setWatchId(NO_WATCH_ID).build());
         }
     }
 

@@ -158,6 +158,29 @@ public final class WatchHub implements AutoCloseable {
     }
 
     /**
+     * Sends one PROGRESS response to watch {@code watchId}, whether or not it asked for
+     * progress notifications; any thread. A synced watch gets it with the current revision
+     * right away (after the events already queued for it); a watch catching up gets it once
+     * it has caught up. Unknown or cancelled watches get nothing.
+     */
+    public void requestProgress(long watchId) {
+        if (!closed) {
+            submitQuietly(() -> {
+                Watcher watcher = live.get(watchId);
+                if (watcher == null || discardIfClosed()) {
+                    return;
+                }
+                if (unsynced.get(watchId) == watcher) {
+                    watcher.progressRequested = true;
+                } else {
+                    watcher.outbox.offerProgress(WatchResponse.progress(watchId,
+                            currentRevision));
+                }
+            });
+        }
+    }
+
+    /**
      * Apply thread: the write at {@code revision} was applied to the store and produced
      * {@code events} (all of that revision, as {@code Applied.events()} gives them). A write
      * that created no revision may be reported with the current revision and no events, or
@@ -386,6 +409,11 @@ public final class WatchHub implements AutoCloseable {
             synced.add(watcher);
             caughtUp++;
             plantCanary(watcher, batch.lastRevisionEvents());
+            if (watcher.progressRequested) {
+                watcher.progressRequested = false;
+                watcher.outbox.offerProgress(WatchResponse.progress(watcher.id,
+                        currentRevision));
+            }
         }
         return to - from + 1;
     }

@@ -17,6 +17,9 @@ final class Watcher {
     // synced: the first revision the watch takes from live writes, above the current revision
     // only for a watch that starts in the future.
     long nextRevision;
+    // Apply thread only: a progress response was asked for while the watch was catching up;
+    // it is sent once the watch is synced.
+    boolean progressRequested;
 
     Watcher(long id, WatchRequest request, Outbox outbox) {
         this.id = id;

@@ -232,6 +232,38 @@ class WatchHubTest {
     }
 
     @Test
+    void aRequestedProgressWaitsForACatchingUpWatchAndFollowsItsEvents() {
+        WatchFixture g = new WatchFixture(WatchFixture.config(1, 100));
+        for (int i = 0; i < 4; i++) {
+            g.put("a", "v" + i);
+        }
+        Watched synced = g.watch(WatchRequest.key(b("a")));
+        Watched behind = g.watch(WatchRequest.key(b("a")).fromRevision(2));
+        behind.listener().setReady(false);
+        g.settle();
+        // Neither asked for progress notifications; a requested progress goes to both.
+        g.hub.requestProgress(synced.id());
+        g.hub.requestProgress(behind.id());
+        g.settle();
+        assertThat(synced.listener().last()).isEqualTo(WatchResponse.progress(synced.id(), 5));
+        // behind has revision 2 queued and is not synced: its progress waits.
+        assertThat(behind.responses()).isEmpty();
+
+        behind.listener().setReady(true);
+        g.hub.resume(behind.id());
+        g.settle();
+        assertThat(behind.listener().eventRevisions()).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(behind.listener().last()).isEqualTo(WatchResponse.progress(behind.id(), 5));
+        g.put("a", "v5");
+        g.hub.requestProgress(behind.id());
+        g.settle();
+        assertThat(behind.listener().last()).isEqualTo(WatchResponse.progress(behind.id(), 6));
+        assertThat(behind.listener().ofKind(Kind.PROGRESS)).hasSize(2);
+        g.checkAll();
+        g.close();
+    }
+
+    @Test
     void aSecondProgressIsNotQueuedWhileOneIsPending() {
         Watched w = f.watch(WatchRequest.key(b("a")).withProgressNotify());
         f.settle();

@@ -22,8 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Watch responses larger than the request limit, split for watchers that ask for it. */
-class EtcdWatchFragmentTest {
+/**
+ * Watch streams over gRPC: responses larger than the request limit split for watchers that
+ * ask for it; progress requests of the stream.
+ */
+class EtcdWatchStreamTest {
     private static final int LIMIT = 4096;
     private static final int KEYS = 40;
 
@@ -80,11 +83,72 @@ class EtcdWatchFragmentTest {
         }
     }
 
+    @Test
+    void aProgressResponseComesAfterEveryEventUpToItsRevision() throws Exception {
+        try (EtcdApiCluster cluster = new EtcdApiCluster(6, tmp)) {
+            ManagedChannel ch = NettyChannelBuilder.forTarget(cluster.endpoint(3)
+                    .replace("http://", "")).usePlaintext().build();
+            try {
+                KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS);
+                long first = 0;
+                for (int i = 0; i < 200; i++) {
+                    long rev = kv.put(PutRequest.newBuilder().setKey(b("/h/" + (i % 7)))
+                            .setValue(b("v" + i)).build()).getHeader().getRevision();
+                    first = first == 0 ? rev : first;
+                }
+                LinkedBlockingQueue<WatchResponse> q = new LinkedBlockingQueue<>();
+                StreamObserver<WatchRequest> stream = stream(ch, q);
+                // One watch from now, one catching up over the 200 revisions just written;
+                // the progress request goes right behind their creation.
+                stream.onNext(create(b("/live"), 0));
+                stream.onNext(create(b("/h/"), first));
+                stream.onNext(WatchRequest.newBuilder().setProgressRequest(
+                        io.katd.proto.etcd.etcdserverpb.WatchProgressRequest.newBuilder())
+                        .build());
+                List<Long> eventRevisions = new ArrayList<>();
+                WatchResponse r;
+                do {
+                    r = take(q);
+                    assertThat(r.getWatchId() == -1 || r.getCreated() || r.getEventsCount() > 0)
+                            .as("no per-watch progress for watches that did not ask: " + r)
+                            .isTrue();
+                    r.getEventsList().forEach(e -> eventRevisions.add(e.getKv()
+                            .getModRevision()));
+                } while (r.getWatchId() != -1);
+                long promised = r.getHeader().getRevision();
+                assertThat(promised).isGreaterThanOrEqualTo(first + 199);
+                // Every write of /h/ up to the promised revision arrived before the promise.
+                assertThat(eventRevisions).containsAll(java.util.stream.LongStream.rangeClosed(
+                        first, first + 199).boxed().toList());
+                stream.onCompleted();
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    private static WatchRequest create(ByteString prefix, long startRevision) {
+        ByteString end = prefix.concat(ByteString.copyFrom(new byte[] {(byte) 0xff}));
+        return WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
+                .setKey(prefix).setRangeEnd(end).setStartRevision(startRevision)).build();
+    }
+
     /** A watch of /f/ with previous values; returns its responses after the creation. */
     private static LinkedBlockingQueue<WatchResponse> watch(ManagedChannel ch, boolean fragment)
             throws InterruptedException {
         LinkedBlockingQueue<WatchResponse> q = new LinkedBlockingQueue<>();
-        StreamObserver<WatchRequest> requests = WatchGrpc.newStub(ch).watch(
+        StreamObserver<WatchRequest> requests = stream(ch, q);
+        requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest
+                .newBuilder().setKey(b("/f/")).setRangeEnd(b("/f0")).setPrevKv(true)
+                .setFragment(fragment)).build());
+        assertThat(take(q).getCreated()).isTrue();
+        return q;
+    }
+
+    private static StreamObserver<WatchRequest> stream(ManagedChannel ch,
+            LinkedBlockingQueue<WatchResponse> q) {
+        return WatchGrpc.newStub(ch).watch(
                 new StreamObserver<>() {
                     @Override
                     public void onNext(WatchResponse r) {
@@ -97,11 +161,6 @@ class EtcdWatchFragmentTest {
                     @Override
                     public void onCompleted() {}
                 });
-        requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest
-                .newBuilder().setKey(b("/f/")).setRangeEnd(b("/f0")).setPrevKv(true)
-                .setFragment(fragment)).build());
-        assertThat(take(q).getCreated()).isTrue();
-        return q;
     }
 
     private static WatchResponse take(LinkedBlockingQueue<WatchResponse> q)
