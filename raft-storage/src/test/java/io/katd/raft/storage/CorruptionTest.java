@@ -294,6 +294,26 @@ class CorruptionTest {
         }
     }
 
+    @Test
+    void runsThatOverlapAfterOpenAreDetectedWhenReadFromDisk() throws Exception {
+        writeLog();
+        try (RocksDurableLog log = RocksDurableLog.open(dir, 0)) {
+            RocksHandles h = log.handles();
+            h.db.put(h.entries, Codec.indexKey(35), Codec.encodeRun(entries(25, 35, 2)));
+            assertThat(log.entries(22, 32, Long.MAX_VALUE)).isEqualTo(entries(22, 31, 2));
+            assertThatThrownBy(() -> log.entries(30, 40, Long.MAX_VALUE))
+                    .isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("at index 32: the stored run of entries 25..35"
+                            + " overlaps the run before it");
+            h.db.delete(h.entries, Codec.indexKey(35));
+            h.db.delete(h.entries, Codec.indexKey(41));
+            assertThatThrownBy(() -> log.entries(30, 45, Long.MAX_VALUE))
+                    .isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("at index 32: the entry is missing; the next stored"
+                            + " run holds entries 42..50");
+        }
+    }
+
     /**
      * Bytes flipped in an SST file (the entries flushed out of the memtable) are caught by
      * RocksDB's block checksums when the open scan reads them, or by ours.

@@ -320,6 +320,14 @@ class RocksDurableLogTest {
         }
         assertLog(dir, 1 << 20, concat(entries(2, 9, 2), entries(10, 10, 5)),
                 List.of("2..9", "10..10"));
+        // The open scan marks where runs start in the cache, so the same holds after it.
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20, stats)) {
+            long seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(6, 5), entries(7, 7, 6), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks);
+            assertThat(runs(log)).containsExactly("2..6", "7..7");
+        }
     }
 
     /**
@@ -371,9 +379,18 @@ class RocksDurableLogTest {
             assertThat(runs(log)).containsExactly("22..30");
         }
         assertLog(dir, 1 << 20, entries(23, 30, 2), List.of("22..30"));
-        try (RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20)) {
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20, stats)) {
             assertThat(log.term(22)).isEqualTo(2);
+            // The run starts below the cache (at 22): its head is read from disk.
+            long seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(3, 25), entries(29, 29, 3), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks + 1);
+            assertThat(runs(log)).containsExactly("23..28", "29..29");
+            // The rewritten head starts a run in the cache now: no read the next time.
+            seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
             log.persist(ready(hs(3, 25), entries(27, 28, 3), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks);
             assertThat(runs(log)).containsExactly("23..26", "27..28");
         }
         assertLog(dir, 1 << 20, concat(entries(23, 26, 2), entries(27, 28, 3)),
