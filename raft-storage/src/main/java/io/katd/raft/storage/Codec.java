@@ -1,23 +1,40 @@
 package io.katd.raft.storage;
 
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.katd.proto.raft.Entry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * The key layout and the value framing of the log's RocksDB instance.
  *
- * <p>Keys of the {@code entries} column family are the entry's index as 8 bytes,
- * big-endian, so that RocksDB's byte order is index order. Keys of the {@code meta} column
- * family are short ASCII names. Every value, in both, is framed as a 4-byte big-endian
- * CRC32C of the payload followed by the payload (a serialized protobuf, or fixed-width
- * longs): RocksDB's block checksums protect the files, ours protect each value end to end,
- * from the moment it is encoded to the moment it is decoded, whatever layer flips a bit.
+ * <p>The {@code entries} column family holds runs: each value is a run of consecutive
+ * entries (those one persist appended, or a part of them, see {@link #runEnds}), stored
+ * under the 8-byte big-endian index of its last entry, so that RocksDB's byte order is
+ * index order and a seek to index {@code i} (the first key {@code >= i}) lands on the run
+ * holding entry {@code i}. A run value is:
+ *
+ * <pre>
+ * header  [layout version: 1 byte][first index: 8][count: 4]
+ * entries count times: [length: 4][CRC32C: 4][Entry, length bytes]
+ * </pre>
+ *
+ * <p>Integers are big-endian. The header is checked against the key on every read (the
+ * first index plus the count, less one, must be the key), and each entry against its own
+ * CRC32C and its position in the run (its index must be the first index plus its
+ * position). Why runs rather than one key per entry: RocksDB spends most of a persist's
+ * CPU on per-record work (a memtable insert each, with its skip-list search and arena
+ * copies), and the synced write waits for that CPU; one record per persist replaces
+ * hundreds of them. Entries keep a checksum of their own, so that an entry read alone
+ * is still verified end to end.
+ *
+ * <p>Keys of the {@code meta} column family are short ASCII names. Each of its values is
+ * framed as a 4-byte big-endian CRC32C of the payload followed by the payload (a
+ * serialized protobuf, or fixed-width longs). RocksDB's block checksums protect the files;
+ * ours protect each value end to end, from the moment it is encoded to the moment it is
+ * decoded, whatever layer flips a bit.
  */
 final class Codec {
     static final byte[] ENTRIES_CF = ascii("entries");
@@ -25,12 +42,19 @@ final class Codec {
 
     /** The layout version; a store written in another layout is refused. */
     static final byte[] FORMAT_KEY = ascii("format");
-    static final long FORMAT_VERSION = 1;
+    static final long FORMAT_VERSION = 2;
     static final byte[] HARD_STATE_KEY = ascii("hard_state");
     /** The first index and the term of the entry just before it (the log's offset). */
     static final byte[] FIRST_INDEX_KEY = ascii("first_index");
     /** The latest snapshot: metadata (with the configuration) and data. */
     static final byte[] SNAPSHOT_KEY = ascii("snapshot");
+
+    /** The first byte of every run value: the version of the run layout above. */
+    static final byte RUN_LAYOUT_VERSION = 1;
+    /** The run header: layout version, first index, count. */
+    static final int RUN_HEADER_BYTES = 1 + Long.BYTES + Integer.BYTES;
+    /** The bytes framing each entry in a run: its length and its CRC32C. */
+    static final int ENTRY_FRAME_BYTES = 2 * Integer.BYTES;
 
     private static final int CRC_BYTES = 4;
 
@@ -96,37 +120,52 @@ final class Codec {
         return payload;
     }
 
-    /** The framed value of an entry, serialized straight after its checksum (one copy). */
-    static byte[] encodeEntry(Entry e) {
-        int size = e.getSerializedSize();
-        byte[] value = new byte[CRC_BYTES + size];
-        CodedOutputStream out = CodedOutputStream.newInstance(value, CRC_BYTES, size);
-        try {
-            e.writeTo(out);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("serializing into an array of the exact size", ex);
-        }
-        out.checkNoSpaceLeft();
-        ByteBuffer.wrap(value).putInt(0, crc32c(value, CRC_BYTES, size));
-        return value;
+    /** The bytes entry {@code e} takes in a run value: its frame and its serialized form. */
+    static int framedSize(Entry e) {
+        return ENTRY_FRAME_BYTES + e.getSerializedSize();
     }
 
     /**
-     * The entry stored under {@code key}, after checking its checksum and that it is the
-     * entry the key says it is.
+     * Where the runs of a persist end: the entries are cut, in order, into runs of at most
+     * {@code runBytesMax} bytes of framed entries (a run holds at least one entry, however
+     * large). Returns the exclusive end position of each run in {@code ents}. The cap keeps
+     * a read of one old entry from decoding megabytes of its neighbours.
      */
-    static Entry decodeEntry(long keyIndex, byte[] value) {
-        Entry e;
-        try {
-            e = Entry.parseFrom(unseal(value));
-        } catch (InvalidProtocolBufferException ex) {
-            throw new BadValueException("entry does not parse: " + ex.getMessage(), ex);
+    static int[] runEnds(List<Entry> ents, long runBytesMax) {
+        int[] ends = new int[ents.size()];
+        int runs = 0;
+        long runBytes = 0;
+        for (int i = 0; i < ents.size(); i++) {
+            int bytes = framedSize(ents.get(i));
+            if (runBytes > 0 && runBytes + bytes > runBytesMax) {
+                ends[runs++] = i;
+                runBytes = 0;
+            }
+            runBytes += bytes;
         }
-        if (e.getIndex() != keyIndex) {
-            throw new BadValueException("the entry stored under index " + keyIndex
-                    + " says it is entry " + e.getIndex(), null);
+        if (!ents.isEmpty()) {
+            ends[runs++] = ents.size();
         }
-        return e;
+        return Arrays.copyOf(ends, runs);
+    }
+
+    /**
+     * The run value of {@code ents}, consecutive entries, as the log stores it under the
+     * last one's index. The log itself encodes runs straight into its write batch ({@link
+     * BatchEncoder#putRun}); this plain encoding is the reference its tests compare with.
+     */
+    static byte[] encodeRun(List<Entry> ents) {
+        int bytes = RUN_HEADER_BYTES;
+        for (Entry e : ents) {
+            bytes += framedSize(e);
+        }
+        ByteBuffer b = ByteBuffer.allocate(bytes).put(RUN_LAYOUT_VERSION)
+                .putLong(ents.get(0).getIndex()).putInt(ents.size());
+        for (Entry e : ents) {
+            byte[] entry = e.toByteArray();
+            b.putInt(entry.length).putInt(crc32c(entry, 0, entry.length)).put(entry);
+        }
+        return b.array();
     }
 
     static byte[] encodeLongs(long... values) {

@@ -15,10 +15,12 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Reads a log back at open and checks it whole: every entry's checksum and index, that
- * the indexes are consecutive from the first index on and the terms never decrease, and
- * that the hard state and the snapshot agree with the entries. The scan reads every entry
- * once; compaction bounds the log, so it bounds the scan too.
+ * Reads a log back at open and checks it whole: every run's header against its key, every
+ * entry's checksum and index, that the runs tile the log from the first index on (no gap,
+ * no overlap, nothing left below the first index but the compacted head of the first
+ * run), that the terms never decrease, and that the hard state and the snapshot agree
+ * with the entries. The scan reads every entry once; compaction bounds the log, so it
+ * bounds the scan too.
  */
 final class LogLoader {
 
@@ -35,7 +37,7 @@ final class LogLoader {
         Meta meta = readMeta(h);
         TermRuns terms = new TermRuns(meta.offset(), meta.offsetTerm());
         TailCache cache = new TailCache(cacheBytesMax);
-        scanEntries(h, terms, cache);
+        scanRuns(h, meta, terms, cache);
         checkAgreement(h.directory, meta, terms);
         return new Loaded(meta.hardState(), meta.snapshot(), meta.offset(), terms, cache);
     }
@@ -82,33 +84,83 @@ final class LogLoader {
         return Snapshot.newBuilder().setMetadata(SnapshotMetadata.getDefaultInstance()).build();
     }
 
-    private static void scanEntries(RocksHandles h, TermRuns terms, TailCache cache)
+    private static void scanRuns(RocksHandles h, Meta meta, TermRuns terms, TailCache cache)
             throws IOException {
-        long expected = terms.lastIndex() + 1;
+        Path dir = h.directory;
+        long offset = meta.offset();
+        long expected = offset + 1;
         try (ReadOptions ro = new ReadOptions().setVerifyChecksums(true).setFillCache(false);
                 RocksIterator it = h.db.newIterator(h.entries, ro)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                long index = decodeKey(h.directory, expected, it.key());
-                if (index != expected) {
-                    throw index < expected
-                            ? corrupt(h.directory, index, "found entry " + index
-                                    + " below the first index " + expected)
-                            : corrupt(h.directory, expected, "entries " + expected + ".."
-                                    + (index - 1) + " are missing");
+                RunDecoder run = new RunDecoder(dir, decodeKey(dir, expected, it.key()),
+                        it.value());
+                checkPlace(dir, run, expected, expected == offset + 1);
+                if (run.firstIndex() <= offset) {
+                    checkCompactedHead(dir, run, offset, meta.offsetTerm());
                 }
-                Entry e = decodeEntry(h.directory, index, it.value());
-                if (e.getTerm() < terms.lastTerm()) {
-                    throw corrupt(h.directory, index, "term " + e.getTerm()
-                            + " is below term " + terms.lastTerm() + " of the entry before it");
+                boolean startsRun = run.firstIndex() > offset;
+                while (run.hasNext()) {
+                    long index = run.nextIndex();
+                    Entry e = run.next();
+                    if (e.getTerm() < terms.lastTerm()) {
+                        throw corrupt(dir, index, "term " + e.getTerm() + " is below term "
+                                + terms.lastTerm() + " of the entry before it");
+                    }
+                    terms.append(index, e.getTerm());
+                    cache.append(List.of(e), startsRun);
+                    startsRun = false;
                 }
-                terms.append(index, e.getTerm());
-                cache.append(List.of(e));
-                expected++;
+                expected = run.lastIndex() + 1;
             }
             it.status();
         } catch (RocksDBException e) {
-            throw RocksHandles.failure(h.directory, expected,
-                    "reading the entry at or after index " + expected, e);
+            throw RocksHandles.failure(dir, expected,
+                    "reading the run holding index " + expected + " or a later one", e);
+        }
+    }
+
+    /**
+     * The runs must tile the log: the first one holds the first index (it may start
+     * before it, when compaction cut through it), and each next one starts right after the
+     * one before.
+     */
+    private static void checkPlace(Path dir, RunDecoder run, long expected, boolean first) {
+        long from = run.firstIndex();
+        long to = run.lastIndex();
+        if (from > expected) {
+            throw corrupt(dir, expected, "entries " + expected + ".." + (from - 1)
+                    + " are missing: the next stored run holds entries " + from + ".." + to);
+        }
+        if (first && to < expected) {
+            throw corrupt(dir, to, "found entries " + from + ".." + to
+                    + " below the first index " + expected);
+        }
+        if (!first && from < expected) {
+            throw corrupt(dir, from, "the stored run of entries " + from + ".." + to
+                    + " overlaps the run before it, which ends at " + (expected - 1));
+        }
+    }
+
+    /**
+     * Decodes the entries of the first run at or below the offset, which compaction left
+     * in place: they are never served, but they are checked like the others, and the entry
+     * at the offset must have the term the first index record gives it.
+     */
+    private static void checkCompactedHead(Path dir, RunDecoder run, long offset,
+            long offsetTerm) {
+        long term = 0;
+        while (run.nextIndex() <= offset) {
+            long index = run.nextIndex();
+            Entry e = run.next();
+            if (e.getTerm() < term) {
+                throw corrupt(dir, index, "term " + e.getTerm() + " is below term " + term
+                        + " of the entry before it");
+            }
+            term = e.getTerm();
+        }
+        if (term != offsetTerm) {
+            throw corrupt(dir, offset, "the compacted entry at the offset has term " + term
+                    + ", the first index record says " + offsetTerm);
         }
     }
 
@@ -141,14 +193,6 @@ final class LogLoader {
             return Codec.indexOf(key);
         } catch (Codec.BadValueException e) {
             throw corrupt(dir, expected, e.getMessage());
-        }
-    }
-
-    static Entry decodeEntry(Path dir, long index, byte[] value) {
-        try {
-            return Codec.decodeEntry(index, value);
-        } catch (Codec.BadValueException e) {
-            throw new CorruptLogException(dir, index, e.getMessage(), e.getCause());
         }
     }
 

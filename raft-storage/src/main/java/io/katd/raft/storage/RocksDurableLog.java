@@ -27,14 +27,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable Raft log of one node in a RocksDB instance of its own: entries in the
- * {@code entries} column family under their 8-byte big-endian index, and the hard state,
+ * {@code entries} column family as runs, each run the consecutive entries of one persist
+ * in a single value under the 8-byte big-endian index of its last entry; the hard state,
  * the first index (with the term before it) and the latest snapshot in the {@code meta}
- * column family; every value carries a CRC32C (see {@link Codec} for the layout).
+ * column family. Every entry and every meta value carries a CRC32C (see {@link Codec} for
+ * the layout).
+ *
+ * <p>Why runs: the synced write of a persist waits for the CPU that RocksDB spends on it
+ * first, and most of that is per record (a memtable insert each). A run makes a persist
+ * of hundreds of entries two records (the run and the hard state) instead of one per
+ * entry. Runs are capped in size ({@link #RUN_BYTES_MAX}; a larger persist writes several),
+ * so that reading one old entry never decodes megabytes.
  *
  * <p>Each {@link #persist} is one {@code WriteBatch}: the snapshot, the suffix truncation
  * and the new entries, and the hard state are computed once against the in-memory state,
  * written atomically (synced iff the Ready must sync), and only then applied in memory.
- * Compaction is one batch too ({@code deleteRange} and the new first index together).
+ * A truncation that starts inside a run deletes that run with the ones after it and
+ * writes the run's head (its entries before the truncation point) again, as a run of its
+ * own, in the same batch. Compaction is one batch too ({@code deleteRange} of the runs
+ * that end at or before the new offset, and the new first index); a run that straddles
+ * the offset stays, and its entries at or below the offset are never read again.
  *
  * <p>Reads never wait for disk on the hot path: every term lookup is answered from
  * {@link TermRuns}, and the newest entries, up to a configurable number of bytes, from
@@ -51,6 +63,14 @@ public final class RocksDurableLog implements DurableLog {
     /** The default bound on the entries kept in memory, in serialized bytes. */
     public static final long DEFAULT_TAIL_CACHE_BYTES = 32L << 20;
 
+    /**
+     * The bound on the bytes of one run (framed entries): a persist of more writes several
+     * runs. Large enough that a persist of the batches Raft builds under load (a few
+     * hundred entries of a few hundred bytes) is one run; small enough that a read of one
+     * entry from disk decodes at most about a megabyte.
+     */
+    static final int RUN_BYTES_MAX = 1 << 20;
+
     private final RocksHandles rocks;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions bufferedWrite = new WriteOptions().setSync(false);
@@ -58,6 +78,7 @@ public final class RocksDurableLog implements DurableLog {
     private final BatchEncoder encoder = new BatchEncoder(0);
     private final TermRuns terms;
     private final TailCache cache;
+    private final int runBytesMax;
     private HardState hardState;
     private Snapshot snapshot;
     // The index before the first entry. Invariant: offset <= snapshot index <= last index.
@@ -66,8 +87,9 @@ public final class RocksDurableLog implements DurableLog {
     private IOException failure;
     private boolean closed;
 
-    private RocksDurableLog(RocksHandles rocks, LogLoader.Loaded loaded) {
+    private RocksDurableLog(RocksHandles rocks, LogLoader.Loaded loaded, int runBytesMax) {
         this.rocks = rocks;
+        this.runBytesMax = runBytesMax;
         this.hardState = loaded.hardState();
         this.snapshot = loaded.snapshot();
         this.offset = loaded.offset();
@@ -94,10 +116,25 @@ public final class RocksDurableLog implements DurableLog {
     /** As {@link #open(Path, long)}, recording RocksDB's statistics, for tests. */
     static RocksDurableLog open(Path directory, long tailCacheBytes, Statistics statistics)
             throws IOException {
+        return open(directory, tailCacheBytes, RUN_BYTES_MAX, statistics);
+    }
+
+    /**
+     * As {@link #open(Path, long)}, writing runs of at most {@code runBytesMax} bytes, for
+     * tests that need runs split by the cap without writing megabytes. Reads accept runs
+     * of any size, so the cap may change from one open to the next.
+     */
+    static RocksDurableLog open(Path directory, long tailCacheBytes, int runBytesMax,
+            Statistics statistics) throws IOException {
+        if (runBytesMax < 1) {
+            throw new IllegalArgumentException("run size bound must be >= 1 byte, was "
+                    + runBytesMax);
+        }
         long startNanos = System.nanoTime();
         RocksHandles rocks = RocksHandles.open(directory, statistics);
         try {
-            RocksDurableLog log = new RocksDurableLog(rocks, LogLoader.load(rocks, tailCacheBytes));
+            RocksDurableLog log = new RocksDurableLog(rocks,
+                    LogLoader.load(rocks, tailCacheBytes), runBytesMax);
             LOG.info("opened the raft log in {} in {} ms: entries {}..{}, snapshot at {},"
                     + " term {}, vote {}, commit {}", directory,
                     (System.nanoTime() - startNanos) / 1_000_000, log.firstIndex(),
@@ -134,9 +171,11 @@ public final class RocksDurableLog implements DurableLog {
             last = base;
         }
         List<Entry> ents = entriesAfter(ready.entries(), base);
+        Append append = null;
         if (!ents.isEmpty()) {
             checkAppend(ents, base, snap, last);
-            last = appendBatch(batch, ents, last);
+            append = appendBatch(batch, ents, last);
+            last = ents.get(ents.size() - 1).getIndex();
         }
         if (ready.hardState().isPresent()) {
             HardState hs = ready.hardState().get();
@@ -152,19 +191,23 @@ public final class RocksDurableLog implements DurableLog {
         if (snap != null) {
             installInMemory(snap);
         }
-        if (!ents.isEmpty()) {
-            appendInMemory(ents);
+        if (append != null) {
+            appendInMemory(append);
         }
         ready.hardState().ifPresent(hs -> hardState = hs);
     }
 
-    /** About the size of a Ready's batch, so that it is allocated once. */
-    private static int batchBytesEstimate(Ready ready) {
-        // Per entry: the key, the checksum, and the batch record's tag and lengths.
-        long bytes = 64 + ready.snapshot().map(Snapshot::getSerializedSize).orElse(0);
+    /**
+     * About the size of a Ready's batch, so that the buffer grows at most once (the head of
+     * a run cut by a truncation is not counted: that is rare).
+     */
+    private int batchBytesEstimate(Ready ready) {
+        // The hard state, the snapshot, and per run its key, header and record framing.
+        long bytes = 128 + ready.snapshot().map(Snapshot::getSerializedSize).orElse(0);
         for (Entry e : ready.entries()) {
-            bytes += e.getSerializedSize() + 24;
+            bytes += Codec.framedSize(e);
         }
+        bytes += 32 * (1 + bytes / runBytesMax);
         return (int) Math.min(bytes, Integer.MAX_VALUE - 8);
     }
 
@@ -224,19 +267,69 @@ public final class RocksDurableLog implements DurableLog {
         }
     }
 
+    /**
+     * What one persist appends, as runs: the head of the stored run that the new entries
+     * cut through, if any, written again as runs of its own (ending at {@code keptEnds}),
+     * then the new entries (in runs ending at {@code ends}), positions as {@link
+     * Codec#runEnds} gives them.
+     */
+    private record Append(List<Entry> kept, int[] keptEnds, List<Entry> entries, int[] ends) {}
+
     /** Adds the entries, and the removal of the stored ones they replace, to the batch. */
-    private long appendBatch(BatchEncoder batch, List<Entry> ents, long last) {
-        long newLast = ents.get(ents.size() - 1).getIndex();
-        // Entries at the same indexes are overwritten by the puts; only a longer stored
-        // tail needs deleting.
-        if (newLast < last) {
-            batch.deleteRange(rocks.entriesId, Codec.indexKey(newLast + 1),
-                    Codec.indexKey(last + 1));
+    private Append appendBatch(BatchEncoder batch, List<Entry> ents, long last)
+            throws IOException {
+        long first = ents.get(0).getIndex();
+        List<Entry> kept = List.of();
+        if (first <= last) {
+            // The keys [first, last] are the runs that end at or after first: the runs
+            // after it, and the run holding it, whose entries before first must stay. The
+            // batch applies in order, so the puts below win over this deletion.
+            batch.deleteRange(rocks.entriesId, Codec.indexKey(first), Codec.indexKey(last + 1));
+            kept = runHeadBefore(first);
         }
-        for (Entry e : ents) {
-            batch.putEntry(rocks.entriesId, e);
+        int[] keptEnds = putRuns(batch, kept);
+        int[] ends = putRuns(batch, ents);
+        return new Append(kept, keptEnds, ents, ends);
+    }
+
+    /** Puts {@code ents} into the batch as runs of at most the bound; returns their ends. */
+    private int[] putRuns(BatchEncoder batch, List<Entry> ents) {
+        int[] ends = Codec.runEnds(ents, runBytesMax);
+        int from = 0;
+        for (int end : ends) {
+            batch.putRun(rocks.entriesId, ents, from, end);
+            from = end;
         }
-        return newLast;
+        return ends;
+    }
+
+    /**
+     * The entries of the stored run holding {@code index} that come before it and after
+     * the offset (those at or below the offset are compacted: they are not written again).
+     * From the tail cache when the whole run head is there, else read back from disk.
+     */
+    private List<Entry> runHeadBefore(long index) throws IOException {
+        if (cache.contains(index)) {
+            long start = cache.runStart(index);
+            if (start != TailCache.NOT_CACHED) {
+                return cache.range(start, index);
+            }
+        }
+        try (ReadOptions ro = new ReadOptions().setVerifyChecksums(true);
+                RocksIterator it = rocks.db.newIterator(rocks.entries, ro)) {
+            it.seek(Codec.indexKey(index));
+            RunDecoder run = runAt(it, index, false);
+            run.skipTo(Math.max(run.firstIndex(), offset + 1));
+            List<Entry> head = new ArrayList<>();
+            while (run.nextIndex() < index) {
+                head.add(run.next());
+            }
+            return head;
+        } catch (RocksDBException e) {
+            // Nothing was written: the log's state is still known, so it stays writable.
+            throw RocksHandles.failure(rocks.directory, index,
+                    "reading the run holding index " + index + " to truncate it", e);
+        }
     }
 
     private void installInMemory(Snapshot snap) {
@@ -247,14 +340,26 @@ public final class RocksDurableLog implements DurableLog {
         cache.clear();
     }
 
-    private void appendInMemory(List<Entry> ents) {
+    private void appendInMemory(Append append) {
+        List<Entry> ents = append.entries();
         long first = ents.get(0).getIndex();
         terms.truncateAfter(first - 1);
         cache.truncateFrom(first);
-        for (Entry e : ents) {
-            terms.append(e.getIndex(), e.getTerm());
+        // The rewritten head of a cut run starts a run now, wherever it started before.
+        int from = 0;
+        for (int end : append.keptEnds()) {
+            cache.markRunStart(append.kept().get(from).getIndex());
+            from = end;
         }
-        cache.append(ents);
+        from = 0;
+        for (int end : append.ends()) {
+            List<Entry> run = ents.subList(from, end);
+            for (Entry e : run) {
+                terms.append(e.getIndex(), e.getTerm());
+            }
+            cache.append(run, true);
+            from = end;
+        }
     }
 
     @Override
@@ -431,27 +536,50 @@ public final class RocksDurableLog implements DurableLog {
         long index = lo;
         try (ReadOptions ro = new ReadOptions().setVerifyChecksums(true);
                 RocksIterator it = rocks.db.newIterator(rocks.entries, ro)) {
-            for (it.seek(Codec.indexKey(lo)); index < hi; it.next(), index++) {
-                if (!it.isValid()) {
-                    it.status();
-                    throw LogLoader.corrupt(rocks.directory, index, "the entry is missing");
+            it.seek(Codec.indexKey(lo));
+            RunDecoder run = runAt(it, lo, false);
+            run.skipTo(lo);
+            while (index < hi) {
+                if (!run.hasNext()) {
+                    it.next();
+                    run = runAt(it, index, true);
                 }
-                long found = LogLoader.decodeKey(rocks.directory, index, it.key());
-                if (found != index) {
-                    throw LogLoader.corrupt(rocks.directory, index,
-                            "the entry is missing; the next one is " + found);
-                }
-                Entry e = LogLoader.decodeEntry(rocks.directory, index, it.value());
+                Entry e = run.next();
                 if (!out.isEmpty() && sizeBytes + e.getSerializedSize() > maxSizeBytes) {
                     break;
                 }
                 sizeBytes += e.getSerializedSize();
                 out.add(e);
+                index++;
             }
         } catch (RocksDBException e) {
             throw readFailure(index, e);
         }
         return sizeBytes;
+    }
+
+    /**
+     * The run at the iterator, which must hold entry {@code index}: after a seek to the
+     * index, the first run ending at or after it; after the run before, the next one, which
+     * must then start exactly at the index ({@code startsThere}).
+     */
+    private RunDecoder runAt(RocksIterator it, long index, boolean startsThere)
+            throws RocksDBException {
+        if (!it.isValid()) {
+            it.status();
+            throw LogLoader.corrupt(rocks.directory, index, "the entry is missing");
+        }
+        long key = LogLoader.decodeKey(rocks.directory, index, it.key());
+        RunDecoder run = new RunDecoder(rocks.directory, key, it.value());
+        if (run.firstIndex() > index) {
+            throw LogLoader.corrupt(rocks.directory, index, "the entry is missing; the next"
+                    + " stored run holds entries " + run.firstIndex() + ".." + run.lastIndex());
+        }
+        if (startsThere && run.firstIndex() < index) {
+            throw LogLoader.corrupt(rocks.directory, index, "the stored run of entries "
+                    + run.firstIndex() + ".." + run.lastIndex() + " overlaps the run before it");
+        }
+        return run;
     }
 
     private RuntimeException readFailure(long index, RocksDBException e) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.RocksDB;
@@ -51,10 +52,12 @@ final class RocksHandles implements AutoCloseable {
     final int metaId;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions entriesOptions;
     private final List<ColumnFamilyHandle> handles;
 
     private RocksHandles(Path directory, RocksDB db, List<ColumnFamilyHandle> handles,
-            DBOptions dbOptions, ColumnFamilyOptions cfOptions) {
+            DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+            ColumnFamilyOptions entriesOptions) {
         this.directory = directory;
         this.db = db;
         this.handles = handles;
@@ -64,6 +67,7 @@ final class RocksHandles implements AutoCloseable {
         this.metaId = meta.getID();
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
+        this.entriesOptions = entriesOptions;
     }
 
     static RocksHandles open(Path directory) throws IOException {
@@ -90,15 +94,25 @@ final class RocksHandles implements AutoCloseable {
             dbOptions.setStatistics(statistics);
         }
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+        // Entries are not compressed in the files RocksDB flushes them to: they live until
+        // the next compaction of the log (by default a few snapshots later), most of them
+        // are never read from those files, and the flush thread that would compress them
+        // shares the machine's CPUs with the thread whose synced writes wait for CPU. The
+        // price is disk space for that short-lived tail. (The WAL is not compressed either
+        // way.)
+        ColumnFamilyOptions entriesOptions = new ColumnFamilyOptions()
+                .setCompressionType(CompressionType.NO_COMPRESSION);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-                new ColumnFamilyDescriptor(Codec.ENTRIES_CF, cfOptions),
+                new ColumnFamilyDescriptor(Codec.ENTRIES_CF, entriesOptions),
                 new ColumnFamilyDescriptor(Codec.META_CF, cfOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-            return new RocksHandles(directory, db, handles, dbOptions, cfOptions);
+            return new RocksHandles(directory, db, handles, dbOptions, cfOptions,
+                    entriesOptions);
         } catch (RocksDBException e) {
+            entriesOptions.close();
             cfOptions.close();
             dbOptions.close();
             throw failure(directory, CorruptLogException.NO_INDEX, "opening RocksDB", e);
@@ -129,6 +143,7 @@ final class RocksHandles implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new IOException("closing the raft log in " + directory + " failed", e);
         } finally {
+            entriesOptions.close();
             cfOptions.close();
             dbOptions.close();
         }

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.google.protobuf.ByteString;
+import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.Snapshot;
 import io.katd.proto.raft.SnapshotMetadata;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -38,14 +41,30 @@ class CorruptionTest {
     Path temp;
 
     private Path dir;
+    private int logs;
 
-    /** A log of entries 2..LAST at term 2, committed up to 40, closed. */
+    /**
+     * A log of entries 2..LAST at term 2 in runs of ten (2..11, 12..21, 22..31, 32..41) and
+     * 42..50, committed up to 40, closed.
+     */
     private void writeLog() throws IOException {
-        dir = temp.resolve("log");
+        dir = temp.resolve("log" + logs++);
         try (RocksDurableLog log = RocksDurableLog.open(dir)) {
             log.bootstrap(VOTERS);
-            log.persist(ready(hs(2, 40), entries(2, LAST, 2), true));
+            for (long first = 2; first <= LAST; first += 10) {
+                log.persist(ready(hs(2, Math.min(first + 9, 40)),
+                        entries(first, Math.min(first + 9, LAST), 2), true));
+            }
         }
+    }
+
+    /** Where the serialized entry at {@code index} ends in the value of a run from first. */
+    private static int entryEnd(long first, long index) {
+        int at = Codec.RUN_HEADER_BYTES;
+        for (long i = first; i <= index; i++) {
+            at += Codec.framedSize(Logs.entry(i, 2));
+        }
+        return at;
     }
 
     @FunctionalInterface
@@ -73,12 +92,22 @@ class CorruptionTest {
     }
 
     @Test
+    void theUndamagedLogOpens() throws Exception {
+        writeLog();
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            assertThat(log.entries(2, LAST + 1, Long.MAX_VALUE)).isEqualTo(entries(2, LAST, 2));
+        }
+        editRaw(h -> assertThat(h.db.get(h.entries, Codec.indexKey(21)))
+                .isEqualTo(Codec.encodeRun(entries(12, 21, 2))));
+    }
+
+    @Test
     void anEntryWhoseBytesChangedFailsItsChecksum() throws Exception {
         writeLog();
         editRaw(h -> {
-            byte[] v = h.db.get(h.entries, Codec.indexKey(20));
-            v[v.length - 3] ^= 0x01;
-            h.db.put(h.entries, Codec.indexKey(20), v);
+            byte[] v = h.db.get(h.entries, Codec.indexKey(21));
+            v[entryEnd(12, 20) - 3] ^= 0x01;
+            h.db.put(h.entries, Codec.indexKey(21), v);
         });
         CorruptLogException e = openFails();
         assertThat(e.index()).isEqualTo(20);
@@ -86,30 +115,110 @@ class CorruptionTest {
     }
 
     @Test
-    void anEntryUnderAnotherIndexIsRefused() throws Exception {
+    void aDamagedRunHeaderIsRefused() throws Exception {
         writeLog();
-        editRaw(h -> h.db.put(h.entries, Codec.indexKey(20),
-                h.db.get(h.entries, Codec.indexKey(21))));
+        // The last byte of the count: the run claims 11 entries, 11..21 or 12..22.
+        editRaw(h -> {
+            byte[] v = h.db.get(h.entries, Codec.indexKey(21));
+            v[Codec.RUN_HEADER_BYTES - 1] ^= 0x01;
+            h.db.put(h.entries, Codec.indexKey(21), v);
+        });
         CorruptLogException e = openFails();
-        assertThat(e.index()).isEqualTo(20);
-        assertThat(e.getMessage()).contains("stored under index 20 says it is entry 21");
+        assertThat(e.index()).isEqualTo(21);
+        assertThat(e.getMessage())
+                .contains("the run stored under index 21 has a header for entries 12..22");
+        // The layout version.
+        writeLog();
+        editRaw(h -> {
+            byte[] v = h.db.get(h.entries, Codec.indexKey(31));
+            v[0] ^= 0x10;
+            h.db.put(h.entries, Codec.indexKey(31), v);
+        });
+        assertThat(openFails().getMessage()).contains("at index 31: the run value has layout"
+                + " version 17, expected 1");
     }
 
     @Test
-    void aGapInTheIndexesIsRefused() throws Exception {
+    void aRunUnderAnotherKeyIsRefused() throws Exception {
         writeLog();
-        editRaw(h -> h.db.delete(h.entries, Codec.indexKey(30)));
+        editRaw(h -> h.db.put(h.entries, Codec.indexKey(21),
+                h.db.get(h.entries, Codec.indexKey(31))));
         CorruptLogException e = openFails();
-        assertThat(e.index()).isEqualTo(30);
-        assertThat(e.getMessage()).contains("entries 30..30 are missing");
+        assertThat(e.index()).isEqualTo(21);
+        assertThat(e.getMessage()).contains("stored under index 21 has a header for entries"
+                + " 22..31");
+    }
+
+    @Test
+    void anEntryInAnotherPlaceOfItsRunIsRefused() throws Exception {
+        writeLog();
+        List<Entry> ents = new ArrayList<>(entries(12, 21, 2));
+        ents.set(8, Logs.entry(21, 2));
+        editRaw(h -> h.db.put(h.entries, Codec.indexKey(21), Codec.encodeRun(ents)));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(20);
+        assertThat(e.getMessage()).contains("the run 12..21 holds entry 21 where entry 20"
+                + " belongs");
+    }
+
+    @Test
+    void aGapBetweenRunsIsRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.delete(h.entries, Codec.indexKey(31)));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(22);
+        assertThat(e.getMessage()).contains("entries 22..31 are missing: the next stored run"
+                + " holds entries 32..41");
+    }
+
+    @Test
+    void overlappingRunsAreRefused() throws Exception {
+        writeLog();
+        editRaw(h -> h.db.put(h.entries, Codec.indexKey(35),
+                Codec.encodeRun(entries(25, 35, 2))));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(25);
+        assertThat(e.getMessage()).contains("the stored run of entries 25..35 overlaps the run"
+                + " before it, which ends at 31");
     }
 
     @Test
     void anEntryBelowTheFirstIndexIsRefused() throws Exception {
         writeLog();
         editRaw(h -> h.db.put(h.entries, Codec.indexKey(1),
-                Codec.encodeEntry(Logs.entry(1, 1))));
-        assertThat(openFails().getMessage()).contains("found entry 1 below the first index 2");
+                Codec.encodeRun(List.of(Logs.entry(1, 1)))));
+        assertThat(openFails().getMessage())
+                .contains("found entries 1..1 below the first index 2");
+    }
+
+    /**
+     * Compaction inside a run leaves its head on disk; the head is still checked, and the
+     * entry at the offset must have the term the first index record gives.
+     */
+    @Test
+    void theCompactedHeadOfTheFirstRunMustAgreeWithTheFirstIndexRecord() throws Exception {
+        writeLog();
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            log.createSnapshot(30, VOTERS, ByteString.EMPTY);
+            log.compact(25);
+        }
+        editRaw(h -> h.db.put(h.meta, Codec.FIRST_INDEX_KEY, Codec.encodeLongs(26, 1)));
+        CorruptLogException e = openFails();
+        assertThat(e.index()).isEqualTo(25);
+        assertThat(e.getMessage()).contains("the compacted entry at the offset has term 2,"
+                + " the first index record says 1");
+
+        writeLog();
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            log.createSnapshot(30, VOTERS, ByteString.EMPTY);
+            log.compact(25);
+        }
+        editRaw(h -> {
+            byte[] v = h.db.get(h.entries, Codec.indexKey(31));
+            v[entryEnd(22, 23) - 1] ^= 0x01;
+            h.db.put(h.entries, Codec.indexKey(31), v);
+        });
+        assertThat(openFails().getMessage()).contains("at index 23: CRC32C mismatch");
     }
 
     @Test
@@ -127,7 +236,7 @@ class CorruptionTest {
         writeLog();
         editRaw(h -> h.db.deleteRange(h.entries, Codec.indexKey(35), Codec.indexKey(LAST + 1)));
         assertThat(openFails().getMessage())
-                .contains("commit index 40 is beyond the last index 34");
+                .contains("commit index 40 is beyond the last index 31");
     }
 
     @Test
@@ -173,13 +282,35 @@ class CorruptionTest {
         writeLog();
         try (RocksDurableLog log = RocksDurableLog.open(dir, 0)) {
             RocksHandles h = log.handles();
-            byte[] v = h.db.get(h.entries, Codec.indexKey(20));
-            v[v.length - 1] ^= 0x01;
-            h.db.put(h.entries, Codec.indexKey(20), v);
+            byte[] v = h.db.get(h.entries, Codec.indexKey(21));
+            v[entryEnd(12, 20) - 1] ^= 0x01;
+            h.db.put(h.entries, Codec.indexKey(21), v);
+            // Entries before it in the same run are served: each has its own checksum.
             assertThat(log.entries(2, 20, Long.MAX_VALUE)).hasSize(18);
+            assertThat(log.entries(21, 30, Long.MAX_VALUE)).isEqualTo(entries(21, 29, 2));
             assertThatThrownBy(() -> log.entries(2, 30, Long.MAX_VALUE))
                     .isInstanceOf(CorruptLogException.class)
                     .hasMessageContaining("at index 20: CRC32C mismatch");
+        }
+    }
+
+    @Test
+    void runsThatOverlapAfterOpenAreDetectedWhenReadFromDisk() throws Exception {
+        writeLog();
+        try (RocksDurableLog log = RocksDurableLog.open(dir, 0)) {
+            RocksHandles h = log.handles();
+            h.db.put(h.entries, Codec.indexKey(35), Codec.encodeRun(entries(25, 35, 2)));
+            assertThat(log.entries(22, 32, Long.MAX_VALUE)).isEqualTo(entries(22, 31, 2));
+            assertThatThrownBy(() -> log.entries(30, 40, Long.MAX_VALUE))
+                    .isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("at index 32: the stored run of entries 25..35"
+                            + " overlaps the run before it");
+            h.db.delete(h.entries, Codec.indexKey(35));
+            h.db.delete(h.entries, Codec.indexKey(41));
+            assertThatThrownBy(() -> log.entries(30, 45, Long.MAX_VALUE))
+                    .isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining("at index 32: the entry is missing; the next stored"
+                            + " run holds entries 42..50");
         }
     }
 

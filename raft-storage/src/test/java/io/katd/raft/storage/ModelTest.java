@@ -21,12 +21,18 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rocksdb.RocksIterator;
 
 /**
  * RocksDurableLog against the reference, MemoryDurableLog: the same random sequence of
  * writes (valid and invalid) goes to both, and after each one every read must give the
  * same answer, or fail with the same exception and message. Reopening the RocksDB log
  * must not change any answer. Seeded: a failure names its seed and step.
+ *
+ * <p>The RocksDB log stores entries in runs (see {@link Codec}); the cases vary the bound
+ * on a run's size so that persists are cut into several runs, and each case checks that
+ * its writes did cut through runs: truncations and compactions inside a run, whose head
+ * comes from the cache or from disk depending on the cache's size.
  */
 class ModelTest {
     private static final int STEPS = 400;
@@ -38,15 +44,21 @@ class ModelTest {
     private MemoryDurableLog model;
     private RocksDurableLog log;
     private long cacheBytes;
+    private int runBytesMax;
     private long term;
+    private int truncationsInsideRuns;
+    private int compactionsInsideRuns;
 
-    @ParameterizedTest(name = "seed {0}, cache {1} bytes")
-    @CsvSource({"1, 0", "2, 2000", "3, 100000", "4, 3000", "5, 33554432"})
-    void everyReadAgreesWithTheInMemoryLog(long seed, long cacheBytes) throws IOException {
+    @ParameterizedTest(name = "seed {0}, cache {1} bytes, runs of at most {2} bytes")
+    @CsvSource({"1, 0, 1048576", "2, 2000, 600", "3, 100000, 1048576", "4, 3000, 1000",
+            "5, 33554432, 400", "6, 0, 700"})
+    void everyReadAgreesWithTheInMemoryLog(long seed, long cacheBytes, int runBytesMax)
+            throws IOException {
         this.random = new SplittableRandom(seed);
         this.cacheBytes = cacheBytes;
+        this.runBytesMax = runBytesMax;
         this.model = new MemoryDurableLog();
-        this.log = RocksDurableLog.open(temp.resolve("log"), cacheBytes);
+        this.log = RocksDurableLog.open(temp.resolve("log"), cacheBytes, runBytesMax, null);
         this.term = 1;
         try {
             model.bootstrap(VOTERS);
@@ -58,6 +70,18 @@ class ModelTest {
         } finally {
             log.close();
         }
+        assertThat(truncationsInsideRuns).as("truncations inside a run").isGreaterThan(10);
+        assertThat(compactionsInsideRuns).as("compactions inside a run").isGreaterThan(5);
+    }
+
+    /** Whether a stored run holds entry {@code index} and starts before it. */
+    private boolean insideStoredRun(long index) {
+        RocksHandles h = log.handles();
+        try (RocksIterator it = h.db.newIterator(h.entries)) {
+            it.seek(Codec.indexKey(index));
+            return it.isValid() && new RunDecoder(h.directory, Codec.indexOf(it.key()),
+                    it.value()).firstIndex() < index;
+        }
     }
 
     private String step(int dice) throws IOException {
@@ -66,7 +90,8 @@ class ModelTest {
         long commit = model.hardState().getCommit();
         long snapIndex = model.snapshot().getMetadata().getIndex();
         if (dice < 35) {
-            long n = 1 + random.nextInt(12);
+            // Mostly short appends, sometimes longer ones that make several runs.
+            long n = 1 + random.nextInt(random.nextInt(4) == 0 ? 40 : 12);
             long newCommit = commit + random.nextLong(last + n - commit + 1);
             boolean sync = random.nextBoolean();
             both(w -> w.persist(ready(hs(term, newCommit), entries(last + 1, last + n, term),
@@ -78,6 +103,7 @@ class ModelTest {
             long from = Math.max(commit + 1, last + 1 - random.nextInt(8));
             long n = 1 + random.nextInt(5);
             long vote = 1 + random.nextLong(3);
+            truncationsInsideRuns += from <= last && insideStoredRun(from) ? 1 : 0;
             both(w -> w.persist(ready(hs(term, vote, commit),
                     entries(from, from + n - 1, term), true)));
             return "replace from " + from;
@@ -97,6 +123,7 @@ class ModelTest {
         }
         if (dice < 76 && snapIndex >= first) {
             long at = first + random.nextLong(snapIndex - first + 1);
+            compactionsInsideRuns += at < last && insideStoredRun(at + 1) ? 1 : 0;
             both(w -> w.compact(at));
             return "compact to " + at;
         }
@@ -132,7 +159,7 @@ class ModelTest {
 
     private void reopen() throws IOException {
         log.close();
-        log = RocksDurableLog.open(temp.resolve("log"), cacheBytes);
+        log = RocksDurableLog.open(temp.resolve("log"), cacheBytes, runBytesMax, null);
     }
 
     @FunctionalInterface

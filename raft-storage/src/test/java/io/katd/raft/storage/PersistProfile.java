@@ -121,9 +121,7 @@ final class PersistProfile {
         System.out.println("Java, per batch of " + ENTRIES + " entries:");
         time("encode the WriteBatch (serialize, CRC32C, copy out)", reps, () -> {
             encoder.reset(80_000);
-            for (Entry e : ents) {
-                encoder.putEntry(2, e);
-            }
+            encoder.putRun(2, ents, 0, ents.size());
             encoder.put(3, Codec.HARD_STATE_KEY, Codec.seal(hs.toByteArray()));
             encoder.serialized();
         });
@@ -154,15 +152,14 @@ final class PersistProfile {
                 WriteOptions noSync = new WriteOptions().setSync(false);
                 WriteOptions sync = new WriteOptions().setSync(true)) {
             long[] next = {1};
-            for (Object[] c : new Object[][] {{"db.write, no WAL: memtable inserts", noWal},
+            for (Object[] c : new Object[][] {{"db.write, no WAL: memtable insert", noWal},
                     {"db.write, WAL not synced: WAL record, write(2), memtable", noSync},
                     {"db.write, WAL synced: the above and fdatasync", sync}}) {
                 WriteBatch[] wb = new WriteBatch[1];
                 Step prepare = () -> {
                     BatchEncoder b = new BatchEncoder(80_000);
-                    for (Entry e : batch(next[0])) {
-                        b.putEntry(h.entriesId, e);
-                    }
+                    List<Entry> run = batch(next[0]);
+                    b.putRun(h.entriesId, run, 0, run.size());
                     next[0] += ENTRIES;
                     wb[0] = b.toWriteBatch();
                 };

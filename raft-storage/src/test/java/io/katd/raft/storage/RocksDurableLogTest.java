@@ -16,9 +16,13 @@ import io.katd.proto.raft.HardState;
 import io.katd.raft.StorageException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 
@@ -244,5 +248,203 @@ class RocksDurableLogTest {
         assertThatThrownBy(() -> log.compact(1)).isInstanceOf(IOException.class);
         assertThat(log.initialState().hardState()).isEqualTo(HardState.newBuilder()
                 .setTerm(1).setCommit(1).build());
+    }
+
+    // ---- runs -------------------------------------------------------------------------
+
+    /** The runs stored in the log's entries column family, as "first..last", in order. */
+    private static List<String> runs(RocksDurableLog log) {
+        RocksHandles h = log.handles();
+        List<String> out = new ArrayList<>();
+        try (RocksIterator it = h.db.newIterator(h.entries)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                long key = Codec.indexOf(it.key());
+                out.add(new RunDecoder(h.directory, key, it.value()).firstIndex() + ".." + key);
+            }
+        }
+        return out;
+    }
+
+    private static long bytes(List<Entry> ents) {
+        return ents.stream().mapToLong(Entry::getSerializedSize).sum();
+    }
+
+    /** The log, read whole, matches {@code expected}, before and after a reopen. */
+    private static void assertLog(Path dir, long cacheBytes, List<Entry> expected,
+            List<String> expectedRuns) throws IOException {
+        long first = expected.get(0).getIndex();
+        long last = expected.get(expected.size() - 1).getIndex();
+        try (RocksDurableLog log = RocksDurableLog.open(dir, cacheBytes)) {
+            assertThat(runs(log)).isEqualTo(expectedRuns);
+            assertThat(log.firstIndex()).isEqualTo(first);
+            assertThat(log.lastIndex()).isEqualTo(last);
+            assertThat(log.entries(first, last + 1, Long.MAX_VALUE)).isEqualTo(expected);
+            for (Entry e : expected) {
+                assertThat(log.term(e.getIndex())).isEqualTo(e.getTerm());
+                assertThat(log.entries(e.getIndex(), e.getIndex() + 1, 0)).containsExactly(e);
+            }
+        }
+    }
+
+    private static List<Entry> concat(List<Entry> a, List<Entry> b) {
+        List<Entry> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /**
+     * New entries from inside a run: the run and those after it go, and the run's head is
+     * written again under a key of its own. With the whole run cached, the head comes
+     * from memory: the persist makes no read (no seek) of RocksDB.
+     */
+    @Test
+    void aTruncationInsideACachedRunRewritesItsHeadFromMemory() throws IOException {
+        Path dir = temp.resolve("log");
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20, stats)) {
+            log.bootstrap(VOTERS);
+            log.persist(ready(hs(2, 5), entries(2, 21, 2), true));
+            log.persist(ready(hs(2, 5), entries(22, 30, 2), true));
+            assertThat(runs(log)).containsExactly("2..21", "22..30");
+            // (Listing the runs seeks too: the count is taken after it.)
+            long seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(3, 5), entries(15, 18, 3), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks);
+            assertThat(runs(log)).containsExactly("2..14", "15..18");
+            // Again inside the rewritten head, and then at a run's first entry.
+            seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(4, 5), entries(10, 11, 4), true));
+            log.persist(ready(hs(5, 5), entries(10, 10, 5), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks);
+            assertThat(runs(log)).containsExactly("2..9", "10..10");
+        }
+        assertLog(dir, 1 << 20, concat(entries(2, 9, 2), entries(10, 10, 5)),
+                List.of("2..9", "10..10"));
+        // The open scan marks where runs start in the cache, so the same holds after it.
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20, stats)) {
+            long seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(6, 5), entries(7, 7, 6), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks);
+            assertThat(runs(log)).containsExactly("2..6", "7..7");
+        }
+    }
+
+    /**
+     * The same, with the run's head not in memory (no cache, or a cache that holds only
+     * the run's last entries): the head is read back from disk, and checked.
+     */
+    @ParameterizedTest(name = "cache of the last {0} entries")
+    @ValueSource(ints = {0, 3, 12})
+    void aTruncationInsideAnUncachedRunReadsItsHeadFromDisk(int cachedEntries)
+            throws IOException {
+        Path dir = temp.resolve("log");
+        List<Entry> run = entries(2, 21, 2);
+        long cacheBytes = bytes(run.subList(run.size() - cachedEntries, run.size()));
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(dir, cacheBytes, stats)) {
+            log.bootstrap(VOTERS);
+            log.persist(ready(hs(2, 5), run, true));
+            assertThat(log.cachedFirstIndex()).isEqualTo(22 - cachedEntries);
+            long seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(3, 5), entries(15, 18, 3), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks + 1);
+            assertThat(runs(log)).containsExactly("2..14", "15..18");
+            assertThat(log.entries(2, 19, Long.MAX_VALUE))
+                    .isEqualTo(concat(entries(2, 14, 2), entries(15, 18, 3)));
+        }
+        assertLog(dir, cacheBytes, concat(entries(2, 14, 2), entries(15, 18, 3)),
+                List.of("2..14", "15..18"));
+    }
+
+    /**
+     * Compaction to an index inside a run keeps the run: its entries up to the offset are
+     * no longer served but stay on disk until the run goes. A reopen must accept a first
+     * run that starts before the first index, and a truncation inside that run writes
+     * back only its entries after the offset.
+     */
+    @Test
+    void compactionInsideARunKeepsTheRunAndSurvivesAReopen() throws IOException {
+        Path dir = temp.resolve("log");
+        try (RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20)) {
+            log.bootstrap(VOTERS);
+            log.persist(ready(hs(2, 5), entries(2, 21, 2), true));
+            log.persist(ready(hs(2, 25), entries(22, 30, 2), true));
+            log.createSnapshot(25, VOTERS, ByteString.copyFromUtf8("state@25"));
+            log.compact(10);
+            assertThat(runs(log)).containsExactly("2..21", "22..30");
+            assertThatThrownBy(() -> log.entries(10, 12, Long.MAX_VALUE))
+                    .isInstanceOf(StorageException.Compacted.class);
+            log.compact(22);
+            assertThat(runs(log)).containsExactly("22..30");
+        }
+        assertLog(dir, 1 << 20, entries(23, 30, 2), List.of("22..30"));
+        try (Statistics stats = new Statistics();
+                RocksDurableLog log = RocksDurableLog.open(dir, 1 << 20, stats)) {
+            assertThat(log.term(22)).isEqualTo(2);
+            // The run starts below the cache (at 22): its head is read from disk.
+            long seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(3, 25), entries(29, 29, 3), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks + 1);
+            assertThat(runs(log)).containsExactly("23..28", "29..29");
+            // The rewritten head starts a run in the cache now: no read the next time.
+            seeks = stats.getTickerCount(TickerType.NUMBER_DB_SEEK);
+            log.persist(ready(hs(3, 25), entries(27, 28, 3), true));
+            assertThat(stats.getTickerCount(TickerType.NUMBER_DB_SEEK)).isEqualTo(seeks);
+            assertThat(runs(log)).containsExactly("23..26", "27..28");
+        }
+        assertLog(dir, 1 << 20, concat(entries(23, 26, 2), entries(27, 28, 3)),
+                List.of("23..26", "27..28"));
+        try (RocksDurableLog log = RocksDurableLog.open(dir, 0)) {
+            log.compact(24);
+            assertThat(runs(log)).containsExactly("23..26", "27..28");
+            log.persist(ready(hs(4, 25), entries(26, 26, 4), true));
+            assertThat(runs(log)).containsExactly("25..25", "26..26");
+        }
+        assertLog(dir, 0, concat(entries(25, 25, 2), entries(26, 26, 4)),
+                List.of("25..25", "26..26"));
+    }
+
+    /** A persist larger than the run bound is written as several runs, each within it. */
+    @Test
+    void aPersistLargerThanTheRunBoundIsSplitIntoRuns() throws IOException {
+        Path dir = temp.resolve("log");
+        List<Entry> big = new ArrayList<>();
+        for (long i = 2; i <= 7; i++) {
+            big.add(Entry.newBuilder().setIndex(i).setTerm(2)
+                    .setData(Logs.data(i, 2, 300_000)).build());
+        }
+        try (RocksDurableLog log = RocksDurableLog.open(dir)) {
+            log.bootstrap(VOTERS);
+            log.persist(ready(hs(2, 7), big, true));
+            // Three entries of 300 KB fit in 1 MiB, a fourth does not.
+            assertThat(runs(log)).containsExactly("2..4", "5..7");
+            RocksHandles h = log.handles();
+            try (RocksIterator it = h.db.newIterator(h.entries)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    assertThat(it.value().length).isLessThanOrEqualTo(
+                            RocksDurableLog.RUN_BYTES_MAX + Codec.RUN_HEADER_BYTES);
+                }
+            }
+        }
+        assertLog(dir, 0, big, List.of("2..4", "5..7"));
+        // A smaller bound (the same code path, small enough to cut often), with a
+        // truncation inside a run of a split persist and reads across runs.
+        Path small = temp.resolve("small");
+        List<Entry> ents = entries(2, 30, 2);
+        int bound = (int) (bytes(ents.subList(0, 4)) + 4 * Codec.ENTRY_FRAME_BYTES);
+        try (RocksDurableLog log = RocksDurableLog.open(small, 0, bound, null)) {
+            log.bootstrap(VOTERS);
+            log.persist(ready(hs(2, 7), ents, true));
+            // Entry sizes vary (Logs.data), so runs hold 1 to 4 entries.
+            assertThat(runs(log)).hasSizeGreaterThan(8)
+                    .startsWith("2..5", "6..7", "8..8", "9..11");
+            log.persist(ready(hs(3, 7), entries(10, 11, 3), true));
+        }
+        assertLog(small, 0, concat(entries(2, 9, 2), entries(10, 11, 3)),
+                List.of("2..5", "6..7", "8..8", "9..9", "10..11"));
+        assertThatThrownBy(() -> RocksDurableLog.open(temp.resolve("x"), 0, 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("run size bound must be >= 1 byte, was 0");
     }
 }
