@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class SimulationPartsTest {
   private static SimDisk diskWithEntries(int synced, int unsynced) throws Exception {
     SimDisk disk = new SimDisk();
-    disk.checkpoint(new MemoryStorage(), HardState.getDefaultInstance());
+    MemoryStorage empty = new MemoryStorage();
+    disk.saveSnapshotFile(empty.snapshot(), true);
+    disk.checkpoint(empty, HardState.getDefaultInstance());
     for (int i = 1; i <= synced + unsynced; i++) {
       disk.write(SimDisk.Kind.ENTRY, Entry.newBuilder().setIndex(i).setTerm(1).build()
           .toByteArray());
