@@ -464,11 +464,13 @@ final class SimNode {
   private void apply(Ready rd) {
     if (rd.snapshot().isPresent()) {
       Snapshot s = rd.snapshot().get();
+      checkAppliedGrows(s.getMetadata().getIndex());
       sm.restore(s.getMetadata().getIndex(), s.getData());
       sim.coverage.add(Counter.SNAPSHOTS_INSTALLED);
       refreshState();
     }
     for (Entry e : rd.committedEntries()) {
+      checkAppliedGrows(e.getIndex());
       applyEntry(e);
     }
     for (ReadState rs : rd.readStates()) {
@@ -479,6 +481,14 @@ final class SimNode {
           r.index = rs.index();
         }
       }
+    }
+  }
+
+  /** Within one incarnation the applied index only grows (the KV state is rebuilt on restart). */
+  private void checkAppliedGrows(long index) {
+    if (index <= sm.appliedIndex()) {
+      sim.onViolation("monotonicity", "node " + id + " applied index " + index + " after "
+          + sm.appliedIndex() + " within one incarnation");
     }
   }
 
