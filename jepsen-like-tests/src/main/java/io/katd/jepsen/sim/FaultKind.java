@@ -34,6 +34,10 @@ public enum FaultKind {
   FSYNC_ERROR,
   /** A bit flip in a synced record, on one node only: it must refuse to start. */
   BIT_FLIP,
+  /** A full disk for a while: the node's writes or fsyncs fail and it must stop. */
+  DISK_FULL,
+  /** A node's data dir wiped while it is down: it must refuse to start. */
+  WIPED_DATA_DIR,
   /** Clock offset jumps and drift. */
   CLOCK,
   /** A very low snapshot threshold and frequent KV compaction. */

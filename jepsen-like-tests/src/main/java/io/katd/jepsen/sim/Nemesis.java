@@ -13,6 +13,7 @@ final class Nemesis {
   private final Simulation sim;
   private final SplittableRandom random;
   private final List<FaultKind> kinds;
+  private final StorageFaults storage;
   private long windowEnd;
   private boolean bitFlipUsed;
 
@@ -21,6 +22,7 @@ final class Nemesis {
     this.random = random;
     this.kinds = new ArrayList<>(sim.scenario.faults());
     kinds.sort(null);
+    this.storage = new StorageFaults(sim, random.split());
   }
 
   void start(long until) {
@@ -80,6 +82,8 @@ final class Nemesis {
         }
       }
       case BIT_FLIP -> bitFlip();
+      case DISK_FULL -> storage.diskFull(duration());
+      case WIPED_DATA_DIR -> storage.wipe(duration());
       case CLOCK -> clock();
       case COMPACTION -> sim.compactKv();
     }
@@ -210,6 +214,7 @@ final class Nemesis {
 
   /** Ends every fault: partitions, clogs, pauses and spikes; crashed nodes restart. */
   void healAll() {
+    storage.healAll();
     healPartition();
     sim.network.releaseClogs();
     sim.network.dropRate = 0;

@@ -24,5 +24,9 @@ public enum SimCanary {
   /** 8. Leadership-fenced writes accepted from an old term. */
   FENCE_ANY_TERM,
   /** 9. Log truncation and snapshot install written as two separate steps. */
-  NONATOMIC_SNAPSHOT_INSTALL
+  NONATOMIC_SNAPSHOT_INSTALL,
+  /** A snapshot file renamed into place without the directory fsync that makes it durable. */
+  SKIP_DIRECTORY_FSYNC,
+  /** A node whose data dir was wiped is formatted anew and rejoins as a voter, same id. */
+  WIPED_NODE_REJOINS
 }

@@ -74,6 +74,7 @@ final class SimNode {
   CrashPoint crashPoint;
   boolean tearOnCrash;
   boolean corruptionInjected;
+  boolean wipeInjected;
   String refusal = "";
   private MemoryStorage storage;
   RawNode raw;
@@ -113,17 +114,36 @@ final class SimNode {
     return canRun() && role == StateType.LEADER;
   }
 
-  /** A founding member's disk: the genesis snapshot at index 1 with every voter. */
+  /**
+   * A founding member's disk, as {@code katd init} leaves it: the member identity and the
+   * bootstrap marker, and the genesis snapshot at index 1 with every voter.
+   */
   void format(ConfState voters) {
     MemoryStorage genesis = new MemoryStorage();
-    genesis.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
-        .setIndex(1).setTerm(1).setConfState(voters)).build());
-    disk.checkpoint(genesis, HardState.newBuilder().setTerm(1).setCommit(1).build());
+    Snapshot snap = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+        .setIndex(1).setTerm(1).setConfState(voters)).build();
+    genesis.applySnapshot(snap);
+    try {
+      disk.writeIdentity(id);
+      disk.saveSnapshotFile(snap, true);
+      disk.checkpoint(genesis, HardState.newBuilder().setTerm(1).setCommit(1).build());
+    } catch (SimDisk.NoSpaceException e) {
+      throw new IllegalStateException("node " + id + ": a full disk before it was formatted");
+    }
   }
 
   /** Starts a process from what the disk holds; false if it refuses to start. */
   boolean start() {
     incarnation++;
+    String wiped = disk.wipeEvidence();
+    if (wiped != null) {
+      if (sim.scenario.canary() != SimCanary.WIPED_NODE_REJOINS) {
+        refuse(WIPED_DIR_DETECTED + wiped);
+        return false;
+      }
+      // The planted bug: the blank node is formatted anew and rejoins as a voter.
+      format(sim.voters());
+    }
     SimDisk.Recovered rec;
     try {
       rec = disk.recover();
@@ -136,6 +156,13 @@ final class SimNode {
     }
     storage = rec.storage();
     hs = storage.hardState();
+    // What the disk held at the last sync survives a crash: term and commit never go down.
+    if (hs.getTerm() < durableHs.getTerm() || hs.getCommit() < durableHs.getCommit()) {
+      sim.onViolation("monotonicity", "node " + id + " restarted at term " + hs.getTerm()
+          + " commit " + hs.getCommit() + " though its disk held term " + durableHs.getTerm()
+          + " commit " + durableHs.getCommit() + " before");
+    }
+    disk.deleteSnapshotFilesExcept(storage.snapshot().getMetadata());
     durableHs = hs;
     durableLastIndex = storage.lastIndex();
     try {
@@ -160,6 +187,9 @@ final class SimNode {
         + hs.getCommit() + " " + sm.appliedIndex());
     return true;
   }
+
+  /** How a refusal to start on a wiped data dir begins. */
+  static final String WIPED_DIR_DETECTED = "wiped data dir detected: ";
 
   private void refuse(String why) {
     status = Status.REFUSED;
@@ -316,6 +346,29 @@ final class SimNode {
   }
 
   private boolean persist(Ready rd) {
+    try {
+      if (!write(rd)) {
+        return false;
+      }
+    } catch (SimDisk.NoSpaceException e) {
+      return stopOnFullDisk();
+    }
+    if (crashPoint == CrashPoint.BEFORE_SYNC && disk.hasUnsynced()) {
+      sim.crash(this, "crash between write and fsync");
+      return false;
+    }
+    if (rd.mustSync() && !skipSyncForCanary(rd) && !sync()) {
+      return false;
+    }
+    if (crashPoint == CrashPoint.AFTER_SYNC && rd.mustSync()) {
+      sim.crash(this, "crash between fsync and send");
+      return false;
+    }
+    return true;
+  }
+
+  /** Writes a Ready's snapshot, entries and hard state as one batch, not yet synced. */
+  private boolean write(Ready rd) throws SimDisk.NoSpaceException {
     if (rd.snapshot().isPresent() && !persistSnapshot(rd.snapshot().get())) {
       return false;
     }
@@ -333,17 +386,6 @@ final class SimNode {
       storage.setHardState(hs);
     }
     disk.endBatch();
-    if (crashPoint == CrashPoint.BEFORE_SYNC && disk.hasUnsynced()) {
-      sim.crash(this, "crash between write and fsync");
-      return false;
-    }
-    if (rd.mustSync() && !skipSyncForCanary(rd) && !sync()) {
-      return false;
-    }
-    if (crashPoint == CrashPoint.AFTER_SYNC && rd.mustSync()) {
-      sim.crash(this, "crash between fsync and send");
-      return false;
-    }
     return true;
   }
 
@@ -365,10 +407,19 @@ final class SimNode {
       sim.coverage.add(Counter.FSYNC_STOPS);
       sim.crash(this, "fsync failed: the node stops");
       return false;
+    } catch (SimDisk.NoSpaceException e) {
+      return stopOnFullDisk();
     }
   }
 
-  private boolean persistSnapshot(Snapshot s) {
+  /** A full disk: the node stops (fail-stop), as on an fsync error; always false. */
+  private boolean stopOnFullDisk() {
+    sim.coverage.add(Counter.DISK_FULL_STOPS);
+    sim.crash(this, "no space left on device: the node stops");
+    return false;
+  }
+
+  private boolean persistSnapshot(Snapshot s) throws SimDisk.NoSpaceException {
     if (sim.scenario.canary() == SimCanary.NONATOMIC_SNAPSHOT_INSTALL) {
       // The planted bug: the old log is truncated durably on its own, before the snapshot.
       disk.write(SimDisk.Kind.RESET, new byte[0]);
@@ -381,7 +432,9 @@ final class SimNode {
         return false;
       }
     }
-    disk.write(SimDisk.Kind.SNAPSHOT, s.toByteArray());
+    // The file first, durably; only then the log record that refers to it.
+    disk.saveSnapshotFile(s, fsyncsDirectory());
+    disk.writeSnapshotRecord(s.getMetadata());
     storage.applySnapshot(s);
     if (crashPoint == CrashPoint.MID_SNAPSHOT) {
       sim.crash(this, "crash in the middle of a snapshot install");
@@ -411,11 +464,13 @@ final class SimNode {
   private void apply(Ready rd) {
     if (rd.snapshot().isPresent()) {
       Snapshot s = rd.snapshot().get();
+      checkAppliedGrows(s.getMetadata().getIndex());
       sm.restore(s.getMetadata().getIndex(), s.getData());
       sim.coverage.add(Counter.SNAPSHOTS_INSTALLED);
       refreshState();
     }
     for (Entry e : rd.committedEntries()) {
+      checkAppliedGrows(e.getIndex());
       applyEntry(e);
     }
     for (ReadState rs : rd.readStates()) {
@@ -426,6 +481,14 @@ final class SimNode {
           r.index = rs.index();
         }
       }
+    }
+  }
+
+  /** Within one incarnation the applied index only grows (the KV state is rebuilt on restart). */
+  private void checkAppliedGrows(long index) {
+    if (index <= sm.appliedIndex()) {
+      sim.onViolation("monotonicity", "node " + id + " applied index " + index + " after "
+          + sm.appliedIndex() + " within one incarnation");
     }
   }
 
@@ -464,6 +527,11 @@ final class SimNode {
 
   long term() {
     return hs.getTerm();
+  }
+
+  /** The index of the snapshot the log starts from. */
+  long snapshotIndex() {
+    return storage.snapshot().getMetadata().getIndex();
   }
 
   long commit() {
@@ -549,18 +617,33 @@ final class SimNode {
     if (!sync()) {
       return;
     }
-    storage.createSnapshot(applied, sim.voters(), sm.snapshot());
+    Snapshot snap = storage.createSnapshot(applied, sim.voters(), sm.snapshot());
     long keep = Math.min(applied, Math.max(storage.firstIndex(), applied - 2));
     if (keep >= storage.firstIndex()) {
       storage.compact(keep);
     }
-    disk.checkpoint(storage, hs);
+    try {
+      disk.saveSnapshotFile(snap, fsyncsDirectory());
+      disk.checkpoint(storage, hs);
+    } catch (SimDisk.NoSpaceException e) {
+      stopOnFullDisk();
+      return;
+    }
+    disk.deleteSnapshotFilesExcept(snap.getMetadata());
     sim.coverage.add(Counter.LOG_COMPACTIONS);
+  }
+
+  /** Whether a saved snapshot file's new name is made durable; only a canary skips it. */
+  private boolean fsyncsDirectory() {
+    return sim.scenario.canary() != SimCanary.SKIP_DIRECTORY_FSYNC;
   }
 
   /** Kills the process: memory is gone, and unsynced writes possibly too. */
   SimDisk.Loss kill(double lossRate) {
     SimDisk.Loss loss = disk.crash(random, lossRate, tearOnCrash);
+    if (disk.lostDirectoryChanges()) {
+      sim.coverage.add(Counter.DIRECTORY_CHANGES_LOST);
+    }
     tearOnCrash = false;
     crashPoint = null;
     if (sm != null) {

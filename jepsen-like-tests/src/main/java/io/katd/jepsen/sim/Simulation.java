@@ -118,6 +118,15 @@ public final class Simulation {
     this(scenario, null);
   }
 
+  /** A run whose faults follow a script (the negative tests) on top of the scenario's. */
+  static Simulation scripted(Scenario scenario, Script script) {
+    Simulation sim = new Simulation(scenario);
+    sim.script = script;
+    return sim;
+  }
+
+  private Script script;
+
   /** Runs the whole scenario and checks it. */
   public RunResult run() {
     try {
@@ -132,6 +141,9 @@ public final class Simulation {
       // The first part of the workload runs without faults, for a throughput baseline.
       faultsStart = workloadStart + FAULT_FREE_MICROS;
       loop.at(faultsStart, () -> nemesis.start(Long.MAX_VALUE));
+      if (script != null) {
+        loop.at(faultsStart, () -> script.start(this));
+      }
       for (Client c : clients) {
         c.begin();
       }
@@ -147,7 +159,8 @@ public final class Simulation {
   }
 
   private boolean workloadDone() {
-    return opsIssued >= scenario.ops() && clients.stream().allMatch(Client::idle);
+    return opsIssued >= scenario.ops() && clients.stream().allMatch(Client::idle)
+        && (script == null || script.done());
   }
 
   private void healAll() {
@@ -312,6 +325,12 @@ public final class Simulation {
   }
 
   void onRefused(SimNode n, String why) {
+    if (n.wipeInjected && why.startsWith(SimNode.WIPED_DIR_DETECTED)) {
+      // The cluster goes on without it; the final checks skip it.
+      coverage.add(Counter.WIPED_DIRS_DETECTED);
+      recorder.note("node " + n.id + " stopped: " + why);
+      return;
+    }
     if (n.corruptionInjected) {
       coverage.add(Counter.CORRUPTIONS_DETECTED);
       recorder.note("node " + n.id + " refused to start: " + why);
@@ -325,6 +344,7 @@ public final class Simulation {
     return Config.builder(id).electionTicks(scenario.electionTicks())
         .heartbeatTicks(scenario.heartbeatTicks()).applied(applied)
         .checkQuorum(scenario.checkQuorum()).preVote(scenario.preVote())
+        .readOnlyOption(script == null ? io.katd.raft.ReadOnlyOption.SAFE : script.readOnly())
         .random(new SplittableRandom(raftSeeds.nextLong())).logger(NOPLogger.NOP_LOGGER)
         .build();
   }
@@ -452,7 +472,7 @@ public final class Simulation {
 
   int downCount() {
     return (int) nodes.values().stream().filter(n -> !n.isUp() || n.paused
-        || n.crashPoint != null).count();
+        || n.crashPoint != null || n.disk.isFull()).count();
   }
 
   int maxDown() {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class SimulationPartsTest {
   private static SimDisk diskWithEntries(int synced, int unsynced) throws Exception {
     SimDisk disk = new SimDisk();
-    disk.checkpoint(new MemoryStorage(), HardState.getDefaultInstance());
+    MemoryStorage empty = new MemoryStorage();
+    disk.saveSnapshotFile(empty.snapshot(), true);
+    disk.checkpoint(empty, HardState.getDefaultInstance());
     for (int i = 1; i <= synced + unsynced; i++) {
       disk.write(SimDisk.Kind.ENTRY, Entry.newBuilder().setIndex(i).setTerm(1).build()
           .toByteArray());
@@ -58,6 +60,73 @@ class SimulationPartsTest {
     disk.failNextSync();
     assertThatThrownBy(disk::sync).isInstanceOf(SimDisk.FsyncException.class);
     disk.sync();
+  }
+
+  @Test
+  void aFullDiskFailsWritesOrFsyncsUntilSpaceIsFreedAndKeepsWhatWasSynced() throws Exception {
+    SimDisk disk = diskWithEntries(2, 0);
+    disk.fill(false);
+    byte[] e3 = Entry.newBuilder().setIndex(3).setTerm(1).build().toByteArray();
+    assertThatThrownBy(() -> disk.write(SimDisk.Kind.ENTRY, e3))
+        .isInstanceOf(SimDisk.NoSpaceException.class)
+        .hasMessage("no space left on device");
+    disk.fill(true);
+    disk.write(SimDisk.Kind.ENTRY, e3);
+    assertThatThrownBy(disk::sync).isInstanceOf(SimDisk.NoSpaceException.class);
+    disk.crash(new SplittableRandom(1), 1.0, false);
+    disk.free();
+    assertThat(disk.recover().storage().lastIndex()).isEqualTo(2);
+    disk.write(SimDisk.Kind.ENTRY, e3);
+    disk.sync();
+    assertThat(disk.recover().storage().lastIndex()).isEqualTo(3);
+  }
+
+  @Test
+  void aCrashKeepsOnlyDirectoryChangesFollowedByADirectoryFsync() {
+    SimDir dir = new SimDir();
+    dir.write("a", new byte[] {1});
+    dir.fsync("a");
+    dir.fsyncDirectory();
+    dir.write("b.tmp", new byte[] {2});
+    dir.fsync("b.tmp");
+    dir.rename("b.tmp", "b");
+    dir.delete("a");
+    assertThat(dir.crash()).isTrue();
+    assertThat(dir.list()).containsExactly("a");
+    assertThat(dir.read("a").intact()).isTrue();
+    // A file whose entry is durable but whose content was never fsynced comes back empty.
+    dir.write("a", new byte[] {3});
+    dir.crash();
+    assertThat(dir.read("a").intact()).isFalse();
+    assertThat(dir.crash()).isFalse();
+  }
+
+  @Test
+  void aLogThatRefersToAMissingSnapshotFileRefusesToRecover() throws Exception {
+    SimDisk disk = new SimDisk();
+    MemoryStorage storage = new MemoryStorage();
+    storage.applySnapshot(io.katd.proto.raft.Snapshot.newBuilder().setMetadata(
+        io.katd.proto.raft.SnapshotMetadata.newBuilder().setIndex(5).setTerm(2))
+        .setData(com.google.protobuf.ByteString.copyFromUtf8("state")).build());
+    disk.saveSnapshotFile(storage.snapshot(), false);
+    disk.checkpoint(storage, HardState.newBuilder().setTerm(2).setCommit(5).build());
+    assertThat(disk.recover().storage().snapshot().getData().toStringUtf8())
+        .isEqualTo("state");
+    disk.crash(new SplittableRandom(1), 0.0, false);
+    assertThatThrownBy(disk::recover).isInstanceOf(SimDisk.CorruptionException.class)
+        .hasMessage("the log was compacted up to index 5 (term 2), but its snapshot file "
+            + "snap/2-5.snap is missing");
+  }
+
+  @Test
+  void aWipedDiskIsRecognisedAsKatdStartWould() throws Exception {
+    SimDisk disk = diskWithEntries(2, 0);
+    disk.writeIdentity(1);
+    assertThat(disk.wipeEvidence()).isNull();
+    disk.wipe(true);
+    assertThat(disk.wipeEvidence()).contains("raft log is empty", ".bootstrapped");
+    disk.wipe(false);
+    assertThat(disk.wipeEvidence()).contains("no member identity", "member.properties");
   }
 
   @Test
