@@ -82,6 +82,7 @@ final class Nemesis {
       case BIT_FLIP -> bitFlip();
       case CLOCK -> clock();
       case COMPACTION -> sim.compactKv();
+      case MEMBERSHIP -> sim.membership.step();
     }
   }
 
