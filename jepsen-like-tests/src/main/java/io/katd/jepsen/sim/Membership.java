@@ -35,6 +35,8 @@ final class Membership {
   static final double PROMOTE_READY_FRACTION = 0.9;
   /** A proposal not applied by then is taken as lost (its leader was deposed, say). */
   static final long PENDING_LIMIT_MICROS = 1_000_000;
+  /** How often a katd process checks whether its member was removed (MemberRunner). */
+  static final long RETIRE_CHECK_MICROS = 200_000;
 
   /** A proposed change not yet seen applied. */
   private record Pending(long proposedAt, int votersAfter) {}
@@ -101,7 +103,7 @@ final class Membership {
     if (cs.getLearnersCount() > 0) {
       long learner = cs.getLearners(0);
       if (current.size() < MAX_VOTERS && caughtUp(leader, learner)
-          && quorumSurvives(with(current, learner))) {
+          && quorumSurvives(with(current, learner), 0)) {
         propose(leader, ConfChangeType.ConfChangeAddNode, learner, current.size() + 1,
             "promote learner " + learner);
       }
@@ -125,13 +127,13 @@ final class Membership {
         List<Long> followers = new ArrayList<>(current);
         followers.remove(leader.id);
         long id = followers.get(random.nextInt(followers.size()));
-        if (quorumSurvives(without(current, id))) {
+        if (removalKeepsQuorum(current, id)) {
           propose(leader, ConfChangeType.ConfChangeRemoveNode, id, current.size() - 1,
               "remove voter " + id);
         }
       }
       default -> {
-        if (quorumSurvives(without(current, leader.id))) {
+        if (removalKeepsQuorum(current, leader.id)) {
           propose(leader, ConfChangeType.ConfChangeRemoveNode, leader.id, current.size() - 1,
               "remove the leader " + leader.id);
         }
@@ -189,13 +191,22 @@ final class Membership {
     return self != null && p != null && p.match() >= self.match() * PROMOTE_READY_FRACTION;
   }
 
-  /** Whether the voters of a new configuration still have a working majority. */
-  private boolean quorumSurvives(List<Long> newVoters) {
-    long down = newVoters.stream().filter(id -> {
+  /**
+   * Whether a removal leaves a working majority both in the new configuration and in the old
+   * one without the removed member: members that have not yet learned that the removal
+   * committed still count votes in the old one, and the removed member's process is gone.
+   */
+  private boolean removalKeepsQuorum(List<Long> current, long id) {
+    return quorumSurvives(without(current, id), 0) && quorumSurvives(current, id);
+  }
+
+  /** Whether these voters have a working majority with member {@code gone} stopped. */
+  private boolean quorumSurvives(List<Long> voters, long gone) {
+    long down = voters.stream().filter(id -> {
       SimNode n = sim.node(id);
-      return n == null || !n.canRun() || n.crashPoint != null;
+      return id == gone || n == null || !n.canRun() || n.crashPoint != null;
     }).count();
-    return down <= (newVoters.size() - 1) / 2;
+    return down <= (voters.size() - 1) / 2;
   }
 
   private static List<Long> with(List<Long> ids, long id) {
@@ -248,8 +259,9 @@ final class Membership {
           if (removed.isLeader()) {
             sim.coverage.add(Counter.LEADER_REMOVALS);
           }
-          // Not in the middle of the applying node's Ready: the process stops right after.
-          sim.loop.after(0, () -> sim.retire(removed));
+          // katd's member runner checks every 200 ms whether its member was removed, and then
+          // stops the process; never in the middle of the applying node's Ready.
+          sim.loop.after(random.nextLong(RETIRE_CHECK_MICROS), () -> sim.retire(removed));
         }
         default -> { }
       }

@@ -107,15 +107,11 @@ final class ScriptRunner {
         await(() -> sim.membership.caughtUp(id), AWAIT_MICROS);
         change(ConfChangeType.ConfChangeAddNode, id, () -> sim.membership.isVoter(id));
       }
-      case "remove" -> {
-        long id = step.num(0);
-        change(ConfChangeType.ConfChangeRemoveNode, id, () -> sim.node(id) == null);
-      }
+      case "remove" -> remove(step.num(0));
       case "remove-leader" -> {
         await(() -> sim.leader() != null, AWAIT_MICROS);
-        long id = sim.leader().id;
-        change(ConfChangeType.ConfChangeRemoveNode, id,
-            () -> sim.node(id) == null && sim.leader() != null);
+        remove(sim.leader().id);
+        await(() -> sim.leader() != null, AWAIT_MICROS);
       }
       default -> throw new IllegalStateException("no action for verb " + step.verb());
     }
@@ -218,6 +214,13 @@ final class ScriptRunner {
       sim.unknownWrites.add(value);
       sim.coverage.add(Counter.UNKNOWN_OUTCOMES);
     });
+  }
+
+  /** Removes a member: the change is applied, then the member's process stops. */
+  private void remove(long id) {
+    change(ConfChangeType.ConfChangeRemoveNode, id,
+        () -> !sim.membership.isVoter(id) && !sim.membership.isLearner(id));
+    await(() -> sim.node(id) == null, AWAIT_MICROS);
   }
 
   /** Proposes a membership change until it takes effect, a bounded number of times. */
