@@ -115,6 +115,8 @@ class SimulationPartsTest {
     long promoted = r.recorder().notes.stream().filter(n -> n.contains("applied "
         + "ConfChangeAddNode 4")).count();
     assertThat(promoted).isEqualTo(1);
+    // The member that joined has its own row in the timeline.
+    assertThat(Timeline.html(r)).contains("node 4");
   }
 
   @Test
