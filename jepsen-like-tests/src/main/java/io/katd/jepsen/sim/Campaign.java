@@ -40,7 +40,9 @@ public final class Campaign {
   private Campaign() {}
 
   /**
-   * @param determinismSamples how many of the scenarios (the first ones) run twice
+   * @param determinismSamples how many of the scenarios run twice: the first ones, and as
+   *     many of the first with membership changes (members that join and leave must replay
+   *     the same way too)
    * @param hook passed to every {@link Simulation}; null for none
    */
   public static Result run(String name, List<Scenario> scenarios, Path root,
@@ -49,12 +51,15 @@ public final class Campaign {
     Coverage coverage = new Coverage();
     List<String> nondeterministic = new ArrayList<>();
     List<Path> failureReports = new ArrayList<>();
+    int membershipSamples = 0;
     for (int i = 0; i < scenarios.size(); i++) {
       Scenario s = scenarios.get(i);
       RunResult r = new Simulation(s, hook).run();
       runs.add(r);
       coverage.addAll(r.coverage());
-      if (i < determinismSamples) {
+      boolean membership = s.has(FaultKind.MEMBERSHIP);
+      if (i < determinismSamples || membership && membershipSamples < determinismSamples) {
+        membershipSamples += membership ? 1 : 0;
         long again = new Simulation(s, hook).run().traceHash();
         if (again != r.traceHash()) {
           nondeterministic.add("seed " + s.seed() + ": trace hashes "

@@ -35,7 +35,16 @@ public final class Coverage {
     UNKNOWN_OUTCOMES_RESOLVED(true),
     FENCED_REJECTIONS(true),
     MESSAGES_DROPPED(true),
-    MESSAGES_DUPLICATED(true);
+    MESSAGES_DUPLICATED(true),
+    /** Membership changes committed and applied (counted once per change). */
+    MEMBERSHIP_CHANGES(true),
+    /** ... of which applied while a partition was in effect. */
+    MEMBERSHIP_CHANGES_DURING_PARTITION(true),
+    LEARNER_PROMOTIONS(true),
+    /** Removals of the member that was leader when its removal was applied. */
+    LEADER_REMOVALS(true),
+    /** Snapshots installed on members added during the run (their disks started blank). */
+    SNAPSHOTS_TO_NEW_MEMBERS(true);
 
     final boolean required;
 

@@ -41,5 +41,10 @@ public enum FaultKind {
   /** Clock offset jumps and drift. */
   CLOCK,
   /** A very low snapshot threshold and frequent KV compaction. */
-  COMPACTION
+  COMPACTION,
+  /**
+   * Membership changes through the leader: add a learner (a fresh id with a blank disk),
+   * promote it once caught up, remove a voter or the leader itself; 3 to 5 voters.
+   */
+  MEMBERSHIP
 }

@@ -86,6 +86,7 @@ final class Nemesis {
       case WIPED_DATA_DIR -> storage.wipe(duration());
       case CLOCK -> clock();
       case COMPACTION -> sim.compactKv();
+      case MEMBERSHIP -> sim.membership.step();
     }
   }
 

@@ -56,7 +56,16 @@ public final class RunReport {
   private static RunRecord.TimelineRows rows(RunResult r) {
     Recorder rec = r.recorder();
     List<String> nodes = new ArrayList<>();
-    for (int n = 1; n <= r.scenario().nodes(); n++) {
+    // Members added during the run get rows after the founders'.
+    int last = r.scenario().nodes();
+    for (Recorder.Band b : rec.bands) {
+      if (!b.nodes().equals("*")) {
+        for (String id : b.nodes().split(",")) {
+          last = Math.max(last, Integer.parseInt(id));
+        }
+      }
+    }
+    for (int n = 1; n <= last; n++) {
       nodes.add("node " + n);
     }
     Map<Integer, String> clients = new TreeMap<>();

@@ -27,18 +27,27 @@ import java.util.SplittableRandom;
  * @param faults the fault kinds enabled
  * @param opKinds the operation kinds enabled
  * @param canary a planted bug, {@link SimCanary#NONE} in every real run
+ * @param script explicit fault and membership steps ({@link ScriptStep}) that replace the
+ *     random nemesis; empty for a swarm scenario. A scripted scenario enables no fault kinds
+ *     and may have no client operations (the script writes itself).
  */
 public record Scenario(long seed, int nodes, int clients, int ops, int electionTicks,
     int heartbeatTicks, boolean preVote, boolean checkQuorum, int snapshotEvery,
-    Set<FaultKind> faults, Set<OpKind> opKinds, SimCanary canary) {
+    Set<FaultKind> faults, Set<OpKind> opKinds, SimCanary canary, List<String> script) {
 
   public Scenario {
     if (nodes != 3 && nodes != 5) {
       throw new IllegalArgumentException("nodes must be 3 or 5, got " + nodes);
     }
-    if (clients < 1 || ops < 1) {
-      throw new IllegalArgumentException("clients and ops must be >= 1: " + clients + ", "
-          + ops);
+    script = List.copyOf(script);
+    script.forEach(ScriptStep::parse);
+    if (clients < 1 || ops < (script.isEmpty() ? 1 : 0)) {
+      throw new IllegalArgumentException("clients must be >= 1 and ops >= 1 (>= 0 with a "
+          + "script): " + clients + ", " + ops);
+    }
+    if (!script.isEmpty() && !faults.isEmpty()) {
+      throw new IllegalArgumentException("a scripted scenario's faults are its script; it "
+          + "enables no fault kinds, got " + faults);
     }
     if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
       throw new IllegalArgumentException("need 1 <= heartbeatTicks < electionTicks, got "
@@ -51,6 +60,14 @@ public record Scenario(long seed, int nodes, int clients, int ops, int electionT
     opKinds = opKinds.isEmpty() ? Set.of(OpKind.PUT, OpKind.GET)
         : Set.copyOf(EnumSet.copyOf(opKinds));
     Objects.requireNonNull(canary, "canary");
+  }
+
+  /** A swarm scenario: no script. */
+  public Scenario(long seed, int nodes, int clients, int ops, int electionTicks,
+      int heartbeatTicks, boolean preVote, boolean checkQuorum, int snapshotEvery,
+      Set<FaultKind> faults, Set<OpKind> opKinds, SimCanary canary) {
+    this(seed, nodes, clients, ops, electionTicks, heartbeatTicks, preVote, checkQuorum,
+        snapshotEvery, faults, opKinds, canary, List.of());
   }
 
   /**
@@ -79,12 +96,12 @@ public record Scenario(long seed, int nodes, int clients, int ops, int electionT
 
   public Scenario withCanary(SimCanary c) {
     return new Scenario(seed, nodes, clients, ops, electionTicks, heartbeatTicks, preVote,
-        checkQuorum, snapshotEvery, faults, opKinds, c);
+        checkQuorum, snapshotEvery, faults, opKinds, c, script);
   }
 
   public Scenario withSeed(long s) {
     return new Scenario(s, nodes, clients, ops, electionTicks, heartbeatTicks, preVote,
-        checkQuorum, snapshotEvery, faults, opKinds, canary);
+        checkQuorum, snapshotEvery, faults, opKinds, canary, script);
   }
 
   boolean has(FaultKind f) {
@@ -112,6 +129,9 @@ public record Scenario(long seed, int nodes, int clients, int ops, int electionT
     m.put("opKinds", Arrays.stream(OpKind.values()).filter(opKinds::contains)
         .map(Enum::name).toList());
     m.put("canary", canary.name());
+    if (!script.isEmpty()) {
+      m.put("script", List.copyOf(script));
+    }
     StringBuilder out = new StringBuilder();
     Json.write(m, out);
     return out.toString();
@@ -127,7 +147,24 @@ public record Scenario(long seed, int nodes, int clients, int ops, int electionT
         (int) num(m, "heartbeatTicks", 1), bool(m, "preVote"), bool(m, "checkQuorum"),
         (int) num(m, "snapshotEvery", 50), enums(m.get("faults"), FaultKind.class),
         enums(m.get("opKinds"), OpKind.class),
-        SimCanary.valueOf(String.valueOf(m.containsKey("canary") ? m.get("canary") : "NONE")));
+        SimCanary.valueOf(String.valueOf(m.containsKey("canary") ? m.get("canary") : "NONE")),
+        strings(m.get("script")));
+  }
+
+  private static List<String> strings(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof List<?> list) {
+      for (Object o : list) {
+        if (!(o instanceof String s)) {
+          throw new IllegalArgumentException("scenario field script must hold strings, got "
+              + o);
+        }
+        out.add(s);
+      }
+    } else if (v != null) {
+      throw new IllegalArgumentException("scenario field script must be a list of strings");
+    }
+    return out;
   }
 
   private static long num(Map<?, ?> m, String key, long dflt) {

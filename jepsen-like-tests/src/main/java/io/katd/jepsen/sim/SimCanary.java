@@ -13,6 +13,8 @@ public enum SimCanary {
   VOTE_NOT_PERSISTED,
   /** 3. Appends acknowledged before fsync. */
   ACK_BEFORE_FSYNC,
+  /** 4. Entries of a previous term committed by counting replicas (raft-core's switch). */
+  COMMIT_PREVIOUS_TERM_BY_COUNTING,
   /** 5. A follower truncates its log even when the entries match (raft-core's switch). */
   TRUNCATE_MATCHING_ENTRIES,
   /** 6. A ReadIndex confirmation token reused across retries. */

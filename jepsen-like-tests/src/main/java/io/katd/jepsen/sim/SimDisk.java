@@ -264,9 +264,17 @@ final class SimDisk {
 
   /** A founding member's identity and bootstrap marker, written durably (as katd init). */
   void writeIdentity(long memberId) throws NoSpaceException {
+    writeJoinerIdentity(memberId);
+    saveFile(BOOTSTRAPPED_FILE, new byte[0], true);
+  }
+
+  /**
+   * A joining member's identity without the bootstrap marker (as katd join): its log starts
+   * empty and fills from the leader's snapshot.
+   */
+  void writeJoinerIdentity(long memberId) throws NoSpaceException {
     saveFile(MEMBER_FILE, ("member-id=" + memberId + "\n").getBytes(
         java.nio.charset.StandardCharsets.UTF_8), true);
-    saveFile(BOOTSTRAPPED_FILE, new byte[0], true);
   }
 
   /**

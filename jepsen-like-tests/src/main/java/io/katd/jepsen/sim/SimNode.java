@@ -10,6 +10,7 @@ import io.katd.kv.watch.WatchConfig;
 import io.katd.proto.etcd.mvccpb.KeyValue;
 import io.katd.proto.kv.KvCommand;
 import io.katd.proto.kv.KvResult;
+import io.katd.proto.raft.ConfChangeV2;
 import io.katd.proto.raft.ConfState;
 import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.EntryType;
@@ -94,6 +95,11 @@ final class SimNode {
   long lead;
   private long leaderSince = -1;
   private boolean processing;
+  // The configuration as of the applied index: what a snapshot taken now must record.
+  ConfState confState = ConfState.getDefaultInstance();
+  // A membership change was applied: snapshot at once, as katd's RaftLoop does, so that the
+  // newest snapshot (the one a new member is caught up with) lists every member.
+  private boolean snapshotDue;
 
   SimNode(long id, Simulation sim, NodeClock clock, SplittableRandom random) {
     this.id = id;
@@ -132,6 +138,15 @@ final class SimNode {
     }
   }
 
+  /** A joining member's disk, as {@code katd join} leaves it: the identity only. */
+  void prepareToJoin() {
+    try {
+      disk.writeJoinerIdentity(id);
+    } catch (SimDisk.NoSpaceException e) {
+      throw new IllegalStateException("node " + id + ": a full disk before it joined");
+    }
+  }
+
   /** Starts a process from what the disk holds; false if it refuses to start. */
   boolean start() {
     incarnation++;
@@ -155,6 +170,8 @@ final class SimNode {
       sim.coverage.add(Counter.TORN_WRITES);
     }
     storage = rec.storage();
+    confState = storage.snapshot().getMetadata().getConfState();
+    snapshotDue = false;
     hs = storage.hardState();
     // What the disk held at the last sync survives a crash: term and commit never go down.
     if (hs.getTerm() < durableHs.getTerm() || hs.getCommit() < durableHs.getCommit()) {
@@ -466,7 +483,9 @@ final class SimNode {
       Snapshot s = rd.snapshot().get();
       checkAppliedGrows(s.getMetadata().getIndex());
       sm.restore(s.getMetadata().getIndex(), s.getData());
+      confState = s.getMetadata().getConfState();
       sim.coverage.add(Counter.SNAPSHOTS_INSTALLED);
+      sim.membership.onSnapshotInstalled(this);
       refreshState();
     }
     for (Entry e : rd.committedEntries()) {
@@ -493,6 +512,17 @@ final class SimNode {
   }
 
   private void applyEntry(Entry e) {
+    if (Membership.isConfChange(e)) {
+      ConfState before = confState;
+      ConfChangeV2 cc = Membership.confChange(e);
+      confState = raw.applyConfChange(cc);
+      snapshotDue = true;
+      sm.markApplied(e.getIndex());
+      noteLeaderEntry(e);
+      sim.onEntryApplied(this, e);
+      sim.membership.onApplied(this, e, cc, before, confState);
+      return;
+    }
     if (e.getType() != EntryType.EntryNormal || e.getData().size() < 8) {
       sm.markApplied(e.getIndex());
       noteLeaderEntry(e);
@@ -532,6 +562,17 @@ final class SimNode {
   /** The index of the snapshot the log starts from. */
   long snapshotIndex() {
     return storage.snapshot().getMetadata().getIndex();
+  }
+
+  /** Where this node's log holds the entry proposed with {@code requestId}; -1 if nowhere. */
+  long indexOfRequest(long requestId) {
+    for (long i = storage.lastIndex(); i >= storage.firstIndex(); i--) {
+      ByteString data = storage.entries(i, i + 1, Long.MAX_VALUE).get(0).getData();
+      if (data.size() >= 8 && data.asReadOnlyByteBuffer().getLong() == requestId) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   long commit() {
@@ -610,14 +651,16 @@ final class SimNode {
   private void maybeCompact() {
     long applied = sm.appliedIndex();
     long base = storage.snapshot().getMetadata().getIndex();
-    if (applied - base < sim.scenario.snapshotEvery() || applied > storage.lastIndex()) {
+    if (!snapshotDue && applied - base < sim.scenario.snapshotEvery()
+        || applied <= base || applied > storage.lastIndex()) {
       return;
     }
+    snapshotDue = false;
     // The snapshot must not be ahead of what the disk holds: sync first.
     if (!sync()) {
       return;
     }
-    Snapshot snap = storage.createSnapshot(applied, sim.voters(), sm.snapshot());
+    Snapshot snap = storage.createSnapshot(applied, confState, sm.snapshot());
     long keep = Math.min(applied, Math.max(storage.firstIndex(), applied - 2));
     if (keep >= storage.firstIndex()) {
       storage.compact(keep);

@@ -48,6 +48,7 @@ public final class Simulation {
   private final TreeMap<Long, SimNode> nodes = new TreeMap<>();
   private final List<Client> clients = new ArrayList<>();
   private final Nemesis nemesis;
+  final Membership membership;
   private final SplittableRandom raftSeeds;
   private final Consumer<KvStateMachine> stateMachineHook;
   private final Consumer<RawNode> rawNodeHook;
@@ -69,6 +70,8 @@ public final class Simulation {
   private final TreeMap<Long, Long> entryHashes = new TreeMap<>();
   private long lastLeader;
   static final long FAULT_FREE_MICROS = 150_000;
+  // Set by a script: no node ticks, so elections and heartbeats happen only when told.
+  boolean ticksFrozen;
   long workloadStart;
   long faultsStart;
   long faultsEnd;
@@ -92,7 +95,9 @@ public final class Simulation {
     if (scenario.canary() == SimCanary.FENCE_ANY_TERM && stateMachineHook == null) {
       throw new IllegalArgumentException("the fencing canary needs a state machine hook");
     }
-    if (scenario.canary() == SimCanary.TRUNCATE_MATCHING_ENTRIES && rawNodeHook == null) {
+    if ((scenario.canary() == SimCanary.TRUNCATE_MATCHING_ENTRIES
+        || scenario.canary() == SimCanary.COMMIT_PREVIOUS_TERM_BY_COUNTING)
+        && rawNodeHook == null) {
       throw new IllegalArgumentException("raft-core's canaries need a RawNode hook");
     }
     SplittableRandom root = new SplittableRandom(scenario.seed());
@@ -112,6 +117,8 @@ public final class Simulation {
     for (int c = 0; c < scenario.clients(); c++) {
       clients.add(new Client(c, this, root.split(), kinds));
     }
+    // Split last, so that scenarios without membership changes draw as they always did.
+    this.membership = new Membership(this, root.split());
   }
 
   public Simulation(Scenario scenario) {
@@ -140,12 +147,18 @@ public final class Simulation {
       workloadStart = loop.now();
       // The first part of the workload runs without faults, for a throughput baseline.
       faultsStart = workloadStart + FAULT_FREE_MICROS;
-      loop.at(faultsStart, () -> nemesis.start(Long.MAX_VALUE));
+      if (scenario.script().isEmpty()) {
+        loop.at(faultsStart, () -> nemesis.start(Long.MAX_VALUE));
+      }
       if (script != null) {
         loop.at(faultsStart, () -> script.start(this));
       }
       for (Client c : clients) {
         c.begin();
+      }
+      if (!scenario.script().isEmpty()) {
+        loop.runUntil(faultsStart);
+        new ScriptRunner(this).run();
       }
       loop.runUntil(this::workloadDone, workloadStart + WORKLOAD_LIMIT_MICROS, TICK_MICROS);
       faultsEnd = loop.now();
@@ -241,7 +254,10 @@ public final class Simulation {
 
   private void scheduleTick(SimNode n, long delay) {
     loop.after(delay, () -> {
-      if (n.canRun()) {
+      if (nodes.get(n.id) != n) {
+        return; // removed from the cluster: the process is gone
+      }
+      if (n.canRun() && !ticksFrozen) {
         int skip = ticksToSkip.getOrDefault(n.id, 0);
         if (skip > 0) {
           ticksToSkip.put(n.id, skip - 1);
@@ -300,7 +316,10 @@ public final class Simulation {
     });
   }
 
-  private void restart(SimNode n) {
+  void restart(SimNode n) {
+    if (nodes.get(n.id) != n) {
+      return; // removed from the cluster meanwhile
+    }
     startNode(n);
     List<Recorder.Band> bands = recorder.bands;
     for (int i = bands.size() - 1; i >= 0; i--) {
@@ -345,6 +364,8 @@ public final class Simulation {
         .heartbeatTicks(scenario.heartbeatTicks()).applied(applied)
         .checkQuorum(scenario.checkQuorum()).preVote(scenario.preVote())
         .readOnlyOption(script == null ? io.katd.raft.ReadOnlyOption.SAFE : script.readOnly())
+        // katd's default: a leader that applies its own removal steps down at once.
+        .stepDownOnRemoval(true)
         .random(new SplittableRandom(raftSeeds.nextLong())).logger(NOPLogger.NOP_LOGGER)
         .build();
   }
@@ -476,7 +497,29 @@ public final class Simulation {
   }
 
   int maxDown() {
-    return (nodes.size() - 1) / 2;
+    return (membership.votersForFaults() - 1) / 2;
+  }
+
+  /** A new member's process starts, from a disk holding only its identity. */
+  void join(SimNode n) {
+    nodes.put(n.id, n);
+    n.prepareToJoin();
+    startNode(n);
+    scheduleTick(n, TICK_MICROS);
+    recorder.band("joined", String.valueOf(n.id), loop.now(), loop.now());
+  }
+
+  /** A removed member's process stops for good; its clients and watches go elsewhere. */
+  void retire(SimNode n) {
+    if (nodes.get(n.id) != n) {
+      return;
+    }
+    nodes.remove(n.id);
+    n.kill(0);
+    recorder.band("removed", String.valueOf(n.id), loop.now(), loop.now());
+    for (Client c : clients) {
+      c.watch.onNodeDown(n);
+    }
   }
 
   long electionMicros() {

@@ -12,7 +12,9 @@
  * apply, advance.
  *
  * <p>Run shape: warm-up until a leader, a fault-free start of the workload, the fault window
- * (the {@code Nemesis} injects the enabled faults), heal, a final write that must succeed,
+ * (the {@code Nemesis} injects the enabled faults, among them membership changes made by
+ * {@code Membership}; or a scenario's script, run by {@code ScriptRunner}, replaces it), heal,
+ * a final write that must succeed,
  * settling until every node has applied the same index, then the checkers. Raft and KV
  * safety (election safety, one vote per term, state-machine safety, one history of
  * revisions, monotonicity of term and commit across restarts and of the applied index within

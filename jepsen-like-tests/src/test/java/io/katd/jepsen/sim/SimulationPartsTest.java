@@ -7,8 +7,10 @@ import io.katd.jepsen.report.ReportWriter;
 import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.HardState;
 import io.katd.raft.MemoryStorage;
+import io.katd.jepsen.check.Finding;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +141,81 @@ class SimulationPartsTest {
     assertThatThrownBy(() -> new Scenario(1, 4, 1, 1, 10, 1, false, false, 5,
         EnumSet.noneOf(FaultKind.class), EnumSet.noneOf(OpKind.class), SimCanary.NONE))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 or 5");
+  }
+
+  @Test
+  void aScriptSurvivesItsJsonFormAndABadStepIsNamed() {
+    Scenario s = new Scenario(3, 3, 1, 0, 10, 1, false, false, 50, Set.of(),
+        EnumSet.of(OpKind.PUT), SimCanary.NONE, List.of("freeze", "elect 2", "wait 10"));
+    assertThat(Scenario.fromJson(s.toJson())).isEqualTo(s);
+    assertThatThrownBy(() -> ScriptStep.parse("elect"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'elect'")
+        .hasMessageContaining("arguments N");
+    assertThatThrownBy(() -> ScriptStep.parse("crash one"))
+        .hasMessageContaining("argument 1 must be a non-negative number, got 'one'");
+    assertThatThrownBy(() -> ScriptStep.parse("explode 1"))
+        .hasMessageContaining("unknown verb 'explode'");
+    assertThatThrownBy(() -> new Scenario(3, 3, 1, 5, 10, 1, false, false, 50,
+        EnumSet.of(FaultKind.CRASH), EnumSet.of(OpKind.PUT), SimCanary.NONE, List.of("heal")))
+        .hasMessageContaining("enables no fault kinds");
+  }
+
+  /** A scripted scenario with the usual clients running through it. */
+  private static Scenario scripted(long seed, int nodes, int snapshotEvery, String... steps) {
+    return new Scenario(seed, nodes, 3, 60, 10, 1, true, true, snapshotEvery, Set.of(),
+        EnumSet.of(OpKind.PUT, OpKind.GET, OpKind.DELETE), SimCanary.NONE, List.of(steps));
+  }
+
+  @Test
+  void aLearnerAddedAfterCompactionCatchesUpBySnapshotAndIsPromoted() {
+    Simulation sim = new Simulation(scripted(21, 3, 3, "wait 300", "add-learner 4",
+        "promote 4", "wait 300"));
+    RunResult r = sim.run();
+    assertThat(r.valid()).as("%s", r).isTrue();
+    // The log had been compacted before the learner came: only a snapshot could catch it up.
+    assertThat(r.coverage().get(Coverage.Counter.LOG_COMPACTIONS)).isPositive();
+    assertThat(r.coverage().get(Coverage.Counter.SNAPSHOTS_TO_NEW_MEMBERS)).isPositive();
+    assertThat(r.coverage().get(Coverage.Counter.LEARNER_PROMOTIONS)).isEqualTo(1);
+    assertThat(sim.membership.isVoter(4)).isTrue();
+    SimNode learner = sim.node(4);
+    assertThat(learner.confState.getVotersList()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+    assertThat(learner.stateHash()).isEqualTo(sim.node(1).stateHash());
+    // It serves as a voter: the cluster wrote on after the promotion.
+    long promoted = r.recorder().notes.stream().filter(n -> n.contains("applied "
+        + "ConfChangeAddNode 4")).count();
+    assertThat(promoted).isEqualTo(1);
+    // The member that joined has its own row in the timeline.
+    assertThat(Timeline.html(r)).contains("node 4");
+  }
+
+  @Test
+  void removingTheLeaderElectsANewOneAmongTheRestAndLosesNoAcknowledgedWrite() {
+    Simulation sim = new Simulation(scripted(22, 5, 20, "wait 300", "remove-leader",
+        "wait 300"));
+    RunResult r = sim.run();
+    assertThat(r.valid()).as("%s", r).isTrue();
+    assertThat(r.coverage().get(Coverage.Counter.LEADER_REMOVALS)).isEqualTo(1);
+    Recorder.Band removal = r.recorder().bands.stream()
+        .filter(b -> b.kind().equals("removed")).findFirst().orElseThrow();
+    long removed = Long.parseLong(removal.nodes());
+    Recorder.LeaderChange before = r.recorder().leaders.stream()
+        .filter(l -> l.atMicros() <= removal.startMicros()).reduce((a, b) -> b).orElseThrow();
+    assertThat(before.node()).isEqualTo(removed);
+    List<Recorder.LeaderChange> after = r.recorder().leaders.stream()
+        .filter(l -> l.atMicros() > removal.startMicros()).toList();
+    assertThat(after).isNotEmpty().allSatisfy(l -> {
+      assertThat(l.node()).isNotEqualTo(removed);
+      assertThat(l.term()).isGreaterThan(before.term());
+    });
+    assertThat(sim.node(removed)).isNull();
+    assertThat(sim.membership.isVoter(removed)).isFalse();
+    // Writes were acknowledged on both sides of the removal, and none was lost.
+    assertThat(r.recorder().ops).anyMatch(o -> o.outcome().equals("ok")
+        && o.f().equals("put") && o.completeMicros() < removal.startMicros());
+    assertThat(r.recorder().ops).anyMatch(o -> o.outcome().equals("ok")
+        && o.f().equals("put") && o.invokeMicros() > removal.startMicros());
+    assertThat(r.findings()).filteredOn(f -> f.checker().equals("lost-writes"))
+        .allMatch(Finding::valid).isNotEmpty();
   }
 
   @Test
