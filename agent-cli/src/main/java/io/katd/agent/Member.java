@@ -270,6 +270,10 @@ final class Member implements AutoCloseable {
         return ops.address();
     }
 
+    ClusterConfig config() {
+        return config;
+    }
+
     /** Whether {@link #close} has begun. */
     boolean isClosing() {
         return closing;

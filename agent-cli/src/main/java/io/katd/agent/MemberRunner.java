@@ -12,9 +12,17 @@ import org.slf4j.LoggerFactory;
  * on its own after a fatal error (for example a failed disk write), or until the member is
  * removed from the cluster's configuration after having been in it; both end the process
  * with status 1.
+ *
+ * <p>A removed member does not stop at once: for {@link #REMOVAL_GRACE_ELECTIONS} election
+ * timeouts it still answers its peers (it no longer campaigns). A leader that removed itself
+ * may be the only one that knows the removal committed; the others then still count it in
+ * the old configuration, and without its vote they could not elect anyone. etcd delays the
+ * stop of a removed member for the same reason.
  */
 final class MemberRunner {
     private static final Logger LOG = LoggerFactory.getLogger("katd");
+
+    static final int REMOVAL_GRACE_ELECTIONS = 2;
 
     private MemberRunner() {}
 
@@ -35,11 +43,21 @@ final class MemberRunner {
             closed.countDown();
         }, "katd-shutdown"));
         boolean wasMember = false;
+        long removedAt = 0;
+        long graceNanos = member.config().electionTimeout().multipliedBy(REMOVAL_GRACE_ELECTIONS)
+                .toNanos();
         while (!closed.await(200, TimeUnit.MILLISECONDS)) {
             if (member.node().isRunning() && !member.isClosing()) {
                 boolean isMember = includes(member.node().confState(),
                         member.identity().memberId());
-                if (wasMember && !isMember) {
+                if (wasMember && !isMember && removedAt == 0) {
+                    removedAt = System.nanoTime();
+                    LOG.warn("member {} ({}) was removed from the cluster; it keeps answering"
+                            + " its peers for {} election timeouts, then stops",
+                            member.identity().name(), MemberIds.hex(member.identity()
+                                    .memberId()), REMOVAL_GRACE_ELECTIONS);
+                }
+                if (removedAt != 0 && System.nanoTime() - removedAt >= graceNanos) {
                     LOG.error("member {} ({}) was removed from the cluster and stops; its data"
                             + " directory can no longer serve: remove it (or add the node"
                             + " again with katd join and an empty data directory)",

@@ -37,6 +37,8 @@ final class Membership {
   static final long PENDING_LIMIT_MICROS = 1_000_000;
   /** How often a katd process checks whether its member was removed (MemberRunner). */
   static final long RETIRE_CHECK_MICROS = 200_000;
+  // As katd's MemberRunner.REMOVAL_GRACE_ELECTIONS.
+  static final int REMOVAL_GRACE_ELECTIONS = 2;
 
   /** A proposed change not yet seen applied. */
   private record Pending(long proposedAt, int votersAfter) {}
@@ -259,9 +261,11 @@ final class Membership {
           if (removed.isLeader()) {
             sim.coverage.add(Counter.LEADER_REMOVALS);
           }
-          // katd's member runner checks every 200 ms whether its member was removed, and then
-          // stops the process; never in the middle of the applying node's Ready.
-          sim.loop.after(random.nextLong(RETIRE_CHECK_MICROS), () -> sim.retire(removed));
+          // katd's member runner checks every 200 ms whether its member was removed, and
+          // stops the process two election timeouts later (answering its peers meanwhile);
+          // never in the middle of the applying node's Ready.
+          sim.loop.after(REMOVAL_GRACE_ELECTIONS * sim.electionMicros()
+              + random.nextLong(RETIRE_CHECK_MICROS), () -> sim.retire(removed));
         }
         default -> { }
       }
