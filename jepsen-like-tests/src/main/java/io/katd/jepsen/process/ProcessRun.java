@@ -7,12 +7,9 @@ import io.katd.jepsen.check.EventType;
 import io.katd.jepsen.check.FencingChecker;
 import io.katd.jepsen.check.Finding;
 import io.katd.jepsen.check.History;
-import io.katd.jepsen.check.KvEvent;
 import io.katd.jepsen.check.KvModel;
 import io.katd.jepsen.check.LinearizabilityChecker;
-import io.katd.jepsen.check.LostWriteChecker;
 import io.katd.jepsen.check.Verdict;
-import io.katd.jepsen.check.WatchChecker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -202,11 +199,9 @@ public final class ProcessRun {
       out.println(cluster.logTails(40));
       return;
     }
-    java.util.SortedMap<Long, List<KvEvent>> committed = checks.committedHistory(finalRevision);
-    Map<Long, Map<String, String>> finalStates = checks.finalStates();
-    findings.add(LostWriteChecker.check(log.acked(), committed, finalStates));
     Await.within(SETTLE, () -> watch.lastRevision() >= finalRevision);
-    findings.add(WatchChecker.check(committed, List.of(watch.stream(finalRevision))));
+    findings.addAll(MemberChecks.check(log.acked(), checks.memberViews(finalRevision),
+        finalRevision, List.of(watch.stream(finalRevision))));
   }
 
   private Finding electionSafety(LeaderSampler sampler) {
