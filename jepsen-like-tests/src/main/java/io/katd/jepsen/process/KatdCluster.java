@@ -144,6 +144,16 @@ final class KatdCluster implements AutoCloseable {
     }
   }
 
+  /** Everything member {@code name} logged so far, across its restarts. */
+  String log(String name) {
+    Path f = dir.resolve(name + ".log");
+    try {
+      return Files.exists(f) ? Files.readString(f) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The last {@code lines} lines of every member's log. */
   String logTails(int lines) {
     StringBuilder b = new StringBuilder();

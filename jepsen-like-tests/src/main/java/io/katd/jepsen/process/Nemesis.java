@@ -22,6 +22,9 @@ final class Nemesis implements Runnable {
   private final LeaderSampler sampler;
   private final RunLog log;
   private final LongSupplier nowMillis;
+  // Longer than katd's handshake timeout, so a member that waits for more bytes still
+  // closes within it.
+  private static final java.time.Duration BAD_PEER_WAIT = java.time.Duration.ofSeconds(10);
   private final Map<String, Long> counters = new TreeMap<>();
   private volatile boolean stopped;
   private volatile Throwable failure;
@@ -38,7 +41,7 @@ final class Nemesis implements Runnable {
     this.log = log;
     this.nowMillis = () -> log.nowMicros() / 1000;
     for (String c : List.of("kills", "restarts", "pauses", "partitions", "flapping",
-        "delays", "resets")) {
+        "delays", "resets", "halfOpen", "badPeerConnections")) {
       counters.put(c, 0L);
     }
   }
@@ -158,12 +161,50 @@ final class Nemesis implements Runnable {
         linksOf(m, LinkFault.RESET);
         count("resets");
       }
+      case HALF_OPEN -> {
+        // Both ways, or only the answers (the stream flows, its probes are never answered).
+        linksOf(m, LinkFault.halfOpen(r.nextBoolean() ? LinkFault.Ways.BOTH
+            : LinkFault.Ways.BACKWARD));
+        count("halfOpen");
+      }
+      case GARBAGE -> {
+        badPeer(m, r);
+        rows(w, List.of(m.row()));
+        return () -> { };
+      }
       default -> throw new AssertionError(w.fault());
     }
     return () -> {
       links.healAll();
       log.note("links healed after " + w.fault().wireName());
     };
+  }
+
+  /**
+   * Sends each kind of bad input to the member's own peer port; the member must close
+   * every such connection and say so in its log, naming the connection.
+   */
+  private void badPeer(Member m, Random r) {
+    for (BadPeer.Input input : BadPeer.Input.values()) {
+      BadPeer.Outcome o;
+      try {
+        o = BadPeer.send(m.peerPort(), input, r, BAD_PEER_WAIT);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot reach " + m.name() + "'s peer port "
+            + m.peerPort() + " to send it " + input + ": " + e, e);
+      }
+      count("badPeerConnections");
+      if (!o.closed()) {
+        throw new IllegalStateException(m.name() + " kept a connection that sent it "
+            + input + " open for " + BAD_PEER_WAIT);
+      }
+      if (!Await.within(BAD_PEER_WAIT, () -> BadPeer.logged(cluster.log(m.name()),
+          o.localPort()))) {
+        throw new IllegalStateException(m.name() + " closed the connection from port "
+            + o.localPort() + " that sent it " + input + ", but its log never said why");
+      }
+      log.note(m.name() + " closed the connection that sent it " + input);
+    }
   }
 
   private void linksOf(Member m, LinkFault fault) {
