@@ -35,7 +35,12 @@ public final class FaultPlan {
      * Raw connections to one member's peer port with garbage, an oversize frame and a
      * Hello of another cluster: each must be closed by the member, with a log line.
      */
-    GARBAGE;
+    GARBAGE,
+    /**
+     * One membership change: a member joins (learner, snapshot, promotion), or a voter is
+     * removed (the leader the first time); half of them during a partition.
+     */
+    MEMBERSHIP;
 
     String wireName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -31,6 +31,8 @@ final class Nemesis implements Runnable {
   // The window being opened; only the nemesis thread touches it.
   private FaultPlan.Window current;
 
+  private MembershipChanges membership;
+
   Nemesis(List<FaultPlan.Window> plan, KatdCluster cluster, LinkTable links,
       EtcdEndpoints endpoints, LeaderSampler sampler, RunLog log) {
     this.plan = List.copyOf(plan);
@@ -41,16 +43,23 @@ final class Nemesis implements Runnable {
     this.log = log;
     this.nowMillis = () -> log.nowMicros() / 1000;
     for (String c : List.of("kills", "restarts", "pauses", "partitions", "flapping",
-        "delays", "resets", "halfOpen", "badPeerConnections")) {
+        "delays", "resets", "halfOpen", "badPeerConnections", "memberAdds", "memberRemoves",
+        "leaderRemovals", "membershipSkips", "changesDuringPartition")) {
       counters.put(c, 0L);
     }
+  }
+
+  /** What makes the membership windows' changes; without it they fail. */
+  Nemesis withMembership(MembershipChanges changes) {
+    this.membership = changes;
+    return this;
   }
 
   synchronized Map<String, Long> counters() {
     return new TreeMap<>(counters);
   }
 
-  private synchronized void count(String counter) {
+  synchronized void count(String counter) {
     counters.merge(counter, 1L, Long::sum);
   }
 
@@ -106,16 +115,14 @@ final class Nemesis implements Runnable {
     return false;
   }
 
+  /** The window's member among the current ones: by role, or by position. */
   private Member resolve(FaultPlan.Window w, Random r) {
-    List<Member> members = cluster.members();
-    int target = w.target();
-    if (target == FaultPlan.LEADER) {
-      target = sampler.leader();
+    List<Member> current = cluster.current();
+    if (w.target() == FaultPlan.LEADER) {
+      Member leader = cluster.currentMember(sampler.leader());
+      return leader != null ? leader : current.get(r.nextInt(current.size()));
     }
-    if (target < 0) {
-      target = r.nextInt(members.size());
-    }
-    return members.get(target);
+    return current.get(w.target() % current.size());
   }
 
   /** Opens the window; returns what closes it. */
@@ -167,6 +174,18 @@ final class Nemesis implements Runnable {
             : LinkFault.Ways.BACKWARD));
         count("halfOpen");
       }
+      case MEMBERSHIP -> {
+        if (membership == null) {
+          throw new IllegalStateException("a membership window, but no membership changes");
+        }
+        List<Integer> touched = new ArrayList<>(List.of(0));
+        List<Member> changed = membership.change(r, isolated -> {
+          cut(List.of(isolated), others(cluster.current(), List.of(isolated)), true);
+          touched.add(isolated.row());
+        });
+        changed.forEach(c -> touched.add(c.row()));
+        rows(w, touched);
+      }
       case GARBAGE -> {
         badPeer(m, r);
         rows(w, List.of(m.row()));
@@ -209,7 +228,7 @@ final class Nemesis implements Runnable {
 
   private void linksOf(Member m, LinkFault fault) {
     List<Integer> affected = new ArrayList<>(List.of(0, m.row()));
-    for (Member other : cluster.members()) {
+    for (Member other : cluster.current()) {
       if (other != m) {
         links.set(m.name(), other.name(), fault);
         links.set(other.name(), m.name(), fault);
@@ -219,11 +238,11 @@ final class Nemesis implements Runnable {
   }
 
   private void partition(FaultPlan.Window w, Member target, Random r) {
-    List<Member> all = cluster.members();
-    int leader = sampler.leader();
+    List<Member> all = cluster.current();
+    Member leader = cluster.currentMember(sampler.leader());
     switch (w.shape()) {
       case ISOLATE_LEADER -> {
-        Member isolated = leader >= 0 ? all.get(leader) : target;
+        Member isolated = leader != null ? leader : target;
         cut(List.of(isolated), others(all, List.of(isolated)), true);
       }
       case MAJORITY_MINORITY -> {
