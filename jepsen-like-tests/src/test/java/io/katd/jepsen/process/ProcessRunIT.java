@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CI process run: a minute of register workload on three katd processes while the
- * nemesis kills, pauses and partitions members and leaves half-open connections behind
- * (which the members must detect and replace, or the final checks fail). The run must be valid, and the faults must
+ * nemesis kills, pauses and partitions members. The run must be valid, and the faults must
  * really have happened, or the run proved less than it claims.
  */
 class ProcessRunIT {
@@ -22,12 +21,12 @@ class ProcessRunIT {
 
   static RunOptions options(Path jar) {
     return new RunOptions(3, Duration.ofSeconds(60), List.of(FaultPlan.Fault.KILL,
-        FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION, FaultPlan.Fault.HALF_OPEN), 7, jar,
+        FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION), 7, jar,
         RunOptions.DEFAULT_ROOT, 3, 8);
   }
 
   @Test
-  void aMinuteOfKillsPausesPartitionsAndHalfOpenLinksOnThreeNodesIsValid() throws Exception {
+  void aMinuteOfKillsPausesAndPartitionsOnThreeNodesIsValid() throws Exception {
     RunOutcome r = ProcessRun.run(options(jar()), System.out);
 
     assertThat(r.valid()).as("verdict of %s", r).isTrue();
@@ -35,9 +34,6 @@ class ProcessRunIT {
     assertThat(r.count("restarts")).as("restarts").isPositive();
     assertThat(r.count("pauses")).as("pauses").isPositive();
     assertThat(r.count("partitions")).as("partitions").isPositive();
-    assertThat(r.count("halfOpen")).as("half-open windows").isPositive();
-    assertThat(r.count("proxyStalls")).as("connections half-open links stalled")
-        .isPositive();
     assertThat(r.count("leaderChanges")).as("leader changes").isPositive();
     assertThat(r.count("proxyDroppedChunks")).as("bytes the partitions dropped").isPositive();
     assertThat(r.findings()).extracting(f -> f.checker()).contains("linearizability",
