@@ -114,6 +114,10 @@ final class Bootstrap {
                 MemberIds.memberId(c.name(), token), c.name(),
                 c.initialClusterState() == ClusterState.NEW, peers);
         Files.createDirectories(dir);
+        if (identity.founding()) {
+            // Before the identity: a start cut short after it still checks the member.
+            FreshMemberCheck.mark(dir);
+        }
         identity.write(dir);
         LOG.info("created member {} ({}) of cluster {} ({} cluster of {})", c.name(),
                 MemberIds.hex(identity.memberId()), MemberIds.hex(identity.clusterId()),

@@ -76,6 +76,7 @@ final class Member implements AutoCloseable {
     private final List<EtcdServer> clientServers = new ArrayList<>();
     private PeerAddressFollower peerFollower;
     private MemberAnnouncement announcement;
+    private FreshMemberCheck freshCheck;
     // Set when close begins, so that a node stopped by close is not taken for a failure.
     private volatile boolean closing;
     private boolean closed;
@@ -227,7 +228,14 @@ final class Member implements AutoCloseable {
         }
         announcement = new MemberAnnouncement(who, ownRecord(), stateMachine, store,
                 scheduler);
-        announcement.start();
+        if (FreshMemberCheck.pending(config.dataDir())) {
+            // Publishing this member's record before the check would hide an earlier one.
+            freshCheck = new FreshMemberCheck(identity, config.dataDir(), store, scheduler,
+                    announcement::start);
+            freshCheck.start();
+        } else {
+            announcement.start();
+        }
         LOG.info("{} serves the etcd v3 API on {}", who, config.listenClientUrls());
     }
 
@@ -242,6 +250,9 @@ final class Member implements AutoCloseable {
 
     /** Stops what {@link #startClientServices} started. */
     private void stopClientServices() {
+        if (freshCheck != null) {
+            freshCheck.close();
+        }
         if (announcement != null) {
             announcement.close();
         }
@@ -272,6 +283,23 @@ final class Member implements AutoCloseable {
 
     ClusterConfig config() {
         return config;
+    }
+
+    /**
+     * Why this member must stop serving: it was created empty just now, but the cluster
+     * knew it before (see {@link FreshMemberCheck}); null otherwise.
+     */
+    String refusal() {
+        return freshCheck == null ? null : freshCheck.refusal();
+    }
+
+    /** Whether this member was created empty and the cluster has not confirmed it new yet. */
+    boolean unverified() {
+        return FreshMemberCheck.pending(config.dataDir());
+    }
+
+    Path dataDir() {
+        return config.dataDir();
     }
 
     /** Whether {@link #close} has begun. */

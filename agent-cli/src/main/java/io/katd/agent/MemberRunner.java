@@ -47,6 +47,10 @@ final class MemberRunner {
         long graceNanos = member.config().electionTimeout().multipliedBy(REMOVAL_GRACE_ELECTIONS)
                 .toNanos();
         while (!closed.await(200, TimeUnit.MILLISECONDS)) {
+            if (member.refusal() != null && !member.isClosing()) {
+                member.close();
+                return Katd.FAILURE;
+            }
             if (member.node().isRunning() && !member.isClosing()) {
                 boolean isMember = includes(member.node().confState(),
                         member.identity().memberId());
@@ -72,6 +76,13 @@ final class MemberRunner {
                 LOG.error("the Raft node of member {} stopped after a fatal error (logged"
                         + " above); it cannot trust its disk or state and exits",
                         member.identity().name());
+                if (member.unverified()) {
+                    // The likeliest cause: the leader still counts entries this member
+                    // acknowledged in an earlier life and tells it to commit past its log.
+                    LOG.error(FreshMemberCheck.wipedMessage(member.identity(),
+                            member.dataDir(), "the cluster expects it to hold entries its"
+                                    + " new log does not have"));
+                }
                 member.close();
                 return Katd.FAILURE;
             }

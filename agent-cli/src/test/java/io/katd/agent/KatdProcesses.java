@@ -133,9 +133,9 @@ final class KatdProcesses implements AutoCloseable {
         }
     }
 
-    void start(String name) {
+    Process start(String name) {
         Spec s = specs.get(name);
-        start(s, initialCluster(), token);
+        return start(s, initialCluster(), token);
     }
 
     /** Starts a member process with its own view of the cluster and token. */

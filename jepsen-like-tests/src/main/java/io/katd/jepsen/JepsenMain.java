@@ -30,7 +30,7 @@ import java.util.List;
  * simulate [--seeds N] [--nodes 3|5] [--ops K] [--seed S] [--scenario FILE] [--out DIR]
  * check HISTORY [--model kv|register] [--timeout-seconds T]
  * process [--nodes 3|5] [--duration 60s] [--faults kill,pause,partition,...]
- *         [--workload register] [--seed S] [--jar PATH] [--out DIR]
+ *         [--workload register] [--seed S] [--snapshot-threshold N] [--jar PATH] [--out DIR]
  * </pre>
  *
  * <p>Exit codes: 0 valid, 1 invalid, 2 usage error, 3 unknown (the checker gave up).
@@ -72,8 +72,8 @@ public final class JepsenMain {
         + " [--scenario FILE] [--out DIR]");
     err.println("       jepsen check HISTORY [--model kv|register] [--timeout-seconds T]");
     err.println("       jepsen process [--nodes 3|5] [--duration 60s] [--faults kill,pause,"
-        + "partition,flapping,delay,reset] [--workload register] [--seed S] [--jar PATH]"
-        + " [--out DIR]");
+        + "partition,flapping,delay,reset,half-open,garbage,membership] [--workload register]"
+        + " [--seed S] [--snapshot-threshold N] [--jar PATH] [--out DIR]");
     return USAGE;
   }
 
@@ -84,6 +84,16 @@ public final class JepsenMain {
       }
     }
     return dflt;
+  }
+
+  /** A whole-number option; a bad one is a usage error that names it. */
+  private static long number(String[] args, String name, String dflt) {
+    String v = option(args, name, dflt);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got " + v);
+    }
   }
 
   private static int simulate(String[] args, PrintStream out, PrintStream err)
@@ -120,14 +130,14 @@ public final class JepsenMain {
       throw new IllegalArgumentException("unknown workload " + workload
           + "; process runs know: register");
     }
-    RunOptions options = new RunOptions(Integer.parseInt(option(args, "--nodes", "3")),
+    RunOptions options = new RunOptions((int) number(args, "--nodes", "3"),
         duration(option(args, "--duration", "60s")),
         RunOptions.parseFaults(option(args, "--faults", "kill,pause,partition")),
-        Long.parseLong(option(args, "--seed", "1")),
+        number(args, "--seed", "1"),
         Path.of(option(args, "--jar", RunOptions.DEFAULT_JAR.toString())),
         Path.of(option(args, "--out", RunOptions.DEFAULT_ROOT.toString())),
-        Integer.parseInt(option(args, "--clients", "3")),
-        Integer.parseInt(option(args, "--keys", "8")));
+        (int) number(args, "--clients", "3"), (int) number(args, "--keys", "8"),
+        number(args, "--snapshot-threshold", "0"));
     RunOutcome r;
     try {
       r = ProcessRun.run(options, out);

@@ -73,4 +73,18 @@ class JepsenMainTest {
     assertThat(run("fly")).isEqualTo(JepsenMain.USAGE);
     assertThat(run("check")).isEqualTo(JepsenMain.USAGE);
   }
+
+  @Test
+  void badProcessOptionsAreUsageErrorsThatNameTheOption() {
+    assertThat(run("process", "--snapshot-threshold", "often")).isEqualTo(JepsenMain.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--snapshot-threshold must be a whole number, got often");
+    err.reset();
+    assertThat(run("process", "--snapshot-threshold", "-5")).isEqualTo(JepsenMain.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--snapshot-threshold must be 0");
+    err.reset();
+    assertThat(run("process", "--faults", "kill,meteor")).isEqualTo(JepsenMain.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown fault meteor")
+        .contains("half-open").contains("garbage").contains("membership");
+  }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * {@code onFailure}.
  */
 final class DelayLine {
-  private record Chunk(long dueNanos, byte[] bytes) {}
+  private record Chunk(long dueNanos, byte[] bytes, boolean last) {}
 
   private static final byte[] END = new byte[0];
 
@@ -38,12 +38,20 @@ final class DelayLine {
   synchronized void send(byte[] bytes, long delayNanos) {
     long due = Math.max(lastDueNanos, System.nanoTime() + delayNanos);
     lastDueNanos = due;
-    queue.add(new Chunk(due, bytes));
+    queue.add(new Chunk(due, bytes, false));
+  }
+
+  /**
+   * Queues {@code bytes} after the earlier chunks and runs {@code onFailure} once they are
+   * written: the way to tear a connection down in the middle of what it was sending.
+   */
+  synchronized void sendThenFail(byte[] bytes) {
+    queue.add(new Chunk(Math.max(lastDueNanos, System.nanoTime()), bytes, true));
   }
 
   /** Half-closes the socket once every queued chunk is written. */
   synchronized void endOfStream() {
-    queue.add(new Chunk(lastDueNanos, END));
+    queue.add(new Chunk(lastDueNanos, END, false));
   }
 
   void stop() {
@@ -66,6 +74,10 @@ final class DelayLine {
         }
         out.write(c.bytes());
         out.flush();
+        if (c.last()) {
+          onFailure.run();
+          return;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

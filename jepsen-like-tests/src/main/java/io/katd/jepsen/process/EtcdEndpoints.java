@@ -3,11 +3,16 @@ package io.katd.jepsen.process;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.katd.proto.etcd.etcdserverpb.ClusterGrpc;
 import io.katd.proto.etcd.etcdserverpb.Compare;
 import io.katd.proto.etcd.etcdserverpb.HashKVRequest;
 import io.katd.proto.etcd.etcdserverpb.HashKVResponse;
 import io.katd.proto.etcd.etcdserverpb.KVGrpc;
 import io.katd.proto.etcd.etcdserverpb.MaintenanceGrpc;
+import io.katd.proto.etcd.etcdserverpb.MemberListRequest;
+import io.katd.proto.etcd.etcdserverpb.MemberListResponse;
+import io.katd.proto.etcd.etcdserverpb.MemberRemoveRequest;
+import io.katd.proto.etcd.etcdserverpb.MemberRemoveResponse;
 import io.katd.proto.etcd.etcdserverpb.PutRequest;
 import io.katd.proto.etcd.etcdserverpb.PutResponse;
 import io.katd.proto.etcd.etcdserverpb.RangeRequest;
@@ -28,11 +33,21 @@ import java.util.concurrent.TimeUnit;
  * deadline. Calls throw {@link io.grpc.StatusRuntimeException} on failure.
  */
 final class EtcdEndpoints implements AutoCloseable {
-  private final List<ManagedChannel> channels;
+  // By member index; members that join later are appended.
+  private final List<ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   EtcdEndpoints(List<Member> members) {
-    this.channels = members.stream().map(m -> (ManagedChannel) ManagedChannelBuilder
-        .forAddress("127.0.0.1", m.clientPort()).usePlaintext().build()).toList();
+    members.forEach(this::add);
+  }
+
+  /** A channel to a member that joined; its index must be the next one. */
+  synchronized void add(Member m) {
+    if (m.index() != channels.size()) {
+      throw new IllegalArgumentException("member " + m.name() + " has index " + m.index()
+          + ", the next free one is " + channels.size());
+    }
+    channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", m.clientPort()).usePlaintext()
+        .build());
   }
 
   int size() {
@@ -93,6 +108,18 @@ final class EtcdEndpoints implements AutoCloseable {
         .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
             .setKey(bytes(key)).setValue(bytes(value))))
         .build());
+  }
+
+  MemberListResponse memberList(int member, Duration timeout) {
+    return ClusterGrpc.newBlockingStub(channels.get(member)).withDeadlineAfter(
+        timeout.toMillis(), TimeUnit.MILLISECONDS).memberList(MemberListRequest.newBuilder()
+        .setLinearizable(true).build());
+  }
+
+  MemberRemoveResponse memberRemove(int member, long id, Duration timeout) {
+    return ClusterGrpc.newBlockingStub(channels.get(member)).withDeadlineAfter(
+        timeout.toMillis(), TimeUnit.MILLISECONDS).memberRemove(MemberRemoveRequest
+        .newBuilder().setID(id).build());
   }
 
   StatusResponse status(int member, Duration timeout) {

@@ -28,10 +28,22 @@ public final class FaultPlan {
     /** Delay and jitter on one member's links. */
     DELAY,
     /** Reset every connection of one member, for the window. */
-    RESET;
+    RESET,
+    /** Half-open connections on one member's links: stalled, never closed by the proxy. */
+    HALF_OPEN,
+    /**
+     * Raw connections to one member's peer port with garbage, an oversize frame and a
+     * Hello of another cluster: each must be closed by the member, with a log line.
+     */
+    GARBAGE,
+    /**
+     * One membership change: a member joins (learner, snapshot, promotion), or a voter is
+     * removed (the leader the first time); half of them during a partition.
+     */
+    MEMBERSHIP;
 
     String wireName() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static Fault parse(String name) {
@@ -40,8 +52,9 @@ public final class FaultPlan {
           return f;
         }
       }
-      throw new IllegalArgumentException("unknown fault " + name + "; known: kill, pause, "
-          + "partition, flapping, delay, reset");
+      throw new IllegalArgumentException("unknown fault " + name + "; known: "
+          + String.join(", ", java.util.Arrays.stream(values()).map(Fault::wireName)
+              .toList()));
     }
   }
 

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The end of a run, once every fault has healed: a final write that must succeed, final
  * linearizable reads through every member (both recorded in the history), every member's
- * state at one settled revision, and the committed history read back from revision 1.
- * Each step retries until {@code settle} runs out.
+ * state at one settled revision, and every member's own history read back from revision 1
+ * with its final key-values. Each step retries until {@code settle} runs out.
  */
 final class FinalChecks {
   private static final Duration CALL = Duration.ofSeconds(2);
@@ -134,53 +134,84 @@ final class FinalChecks {
     return out;
   }
 
-  /** Every event on the workload's keys from revision 1 through {@code lastRevision}. */
-  SortedMap<Long, List<KvEvent>> committedHistory(long lastRevision) {
-    SortedMap<Long, List<KvEvent>> committed = new TreeMap<>();
-    long[] seen = {0};
-    WatchFeed feed = new WatchFeed(endpoints, 0, RegisterClient.PREFIX,
-        RegisterClient.PREFIX_END, 1, deliveries -> {
-          synchronized (committed) {
+  /**
+   * Every live member's view of the outcome, each read from that member alone: its
+   * history of the workload's keys up to {@code lastRevision} and its final key-values.
+   */
+  List<MemberView> memberViews(long lastRevision) {
+    List<MemberView> views = new ArrayList<>();
+    for (Member m : members) {
+      views.add(view(m, lastRevision));
+    }
+    return views;
+  }
+
+  /**
+   * One member's history from revision 1 (or from its compaction point, when the member
+   * compacted below 1) through {@code lastRevision}, as its watch replays it, and its final
+   * key-values read locally.
+   */
+  MemberView view(Member m, long lastRevision) {
+    SortedMap<Long, List<KvEvent>> history = new TreeMap<>();
+    long from = 1;
+    long reached = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      WatchFeed feed = replay(m, from, lastRevision, history);
+      synchronized (history) {
+        reached = history.isEmpty() ? from - 1 : history.lastKey();
+      }
+      if (feed.compactRevision() > from) {
+        // The member compacted: its history can only be read from the compaction point.
+        from = feed.compactRevision();
+        history.clear();
+        continue;
+      }
+      if (reached < lastRevision) {
+        log.note("the history read from " + m.name() + " stopped at revision " + reached
+            + " of " + lastRevision + ": " + feed.endReason());
+      }
+      break;
+    }
+    // The final write is on a workload key, so a complete history delivers its revision.
+    return new MemberView(m.index(), m.name(), from, reached, history, finalState(m));
+  }
+
+  private WatchFeed replay(Member m, long from, long lastRevision,
+      SortedMap<Long, List<KvEvent>> into) {
+    long[] seen = {from - 1};
+    WatchFeed feed = new WatchFeed(endpoints, m.index(), RegisterClient.PREFIX,
+        RegisterClient.PREFIX_END, from, deliveries -> {
+          synchronized (into) {
             for (WatchStream.Delivery d : deliveries) {
-              committed.put(d.revision(), d.events());
+              into.put(d.revision(), d.events());
               seen[0] = Math.max(seen[0], d.revision());
             }
           }
         });
-    boolean complete = Await.within(settle, () -> {
-      synchronized (committed) {
+    Await.within(settle, () -> {
+      synchronized (into) {
         return seen[0] >= lastRevision || feed.ended();
       }
     });
     feed.cancel();
-    synchronized (committed) {
-      if (!complete || seen[0] < lastRevision) {
-        log.note("the committed history read from " + members.get(0).name()
-            + " stopped at revision " + seen[0] + " of " + lastRevision + ": "
-            + feed.endReason());
-      }
-      return new TreeMap<>(committed);
-    }
+    return feed;
   }
 
-  /** Every member's key-values on the workload's keys, read locally once settled. */
-  Map<Long, Map<String, String>> finalStates() {
-    Map<Long, Map<String, String>> states = new TreeMap<>();
-    for (Member m : members) {
-      try {
-        RangeResponse r = endpoints.range(m.index(), RegisterClient.PREFIX,
-            RegisterClient.PREFIX_END, true, CALL);
-        Map<String, String> kvs = new TreeMap<>();
-        for (KeyValue kv : r.getKvsList()) {
-          kvs.put(kv.getKey().toString(StandardCharsets.UTF_8),
-              kv.getValue().toString(StandardCharsets.UTF_8));
-        }
-        states.put((long) m.index(), kvs);
-      } catch (StatusRuntimeException e) {
-        log.note(m.name() + " gave no final state: " + e.getStatus());
+  /** The member's key-values on the workload's keys, read locally; null if it did not answer. */
+  private Map<String, String> finalState(Member m) {
+    try {
+      RangeResponse r = endpoints.range(m.index(), RegisterClient.PREFIX,
+          RegisterClient.PREFIX_END, true, CALL);
+      Map<String, String> kvs = new TreeMap<>();
+      for (KeyValue kv : r.getKvsList()) {
+        kvs.put(kv.getKey().toString(StandardCharsets.UTF_8),
+            kv.getValue().toString(StandardCharsets.UTF_8));
       }
+      return kvs;
+    } catch (StatusRuntimeException e) {
+      log.note(m.name() + " gave no final state: " + e.getStatus());
+      return null;
     }
-    return states;
   }
 
   private static void pause() {

@@ -16,10 +16,12 @@ import java.util.stream.Collectors;
 
 /**
  * katd members as real processes ({@code java -jar katd.jar start}) on 127.0.0.1,
- * bootstrapped statically from one initial cluster whose peer URLs are the proxies. Each
- * member logs to {@code <dir>/<name>.log}. Kill (-9), pause (SIGSTOP) and resume
- * (SIGCONT) act on the processes this class started; closing resumes paused ones and kills
- * everything still running.
+ * bootstrapped statically from one initial cluster whose peer URLs are the proxies; later
+ * members join with {@code katd join} and restart with {@code katd start}. Each member
+ * logs to {@code <dir>/<name>.log}. Kill (-9), pause (SIGSTOP) and resume (SIGCONT) act on
+ * the processes this class started; closing resumes paused ones and kills everything still
+ * running. A member removed from the cluster is retired: its process ends on its own and
+ * it is never started again.
  */
 final class KatdCluster implements AutoCloseable {
   static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(1);
@@ -28,12 +30,26 @@ final class KatdCluster implements AutoCloseable {
   private final Path jar;
   private final Path dir;
   private final String token;
-  private final List<Member> members;
+  private final long snapshotThreshold;
+  private final List<Member> founding;
+  // Every member ever started, founding ones first; joined members are appended.
+  private final List<Member> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Set<String> joined = ConcurrentHashMap.newKeySet();
+  private final Set<String> retired = ConcurrentHashMap.newKeySet();
   private final Map<String, Process> running = new ConcurrentHashMap<>();
   private final Set<String> paused = ConcurrentHashMap.newKeySet();
   private final List<Process> all = new ArrayList<>();
 
   KatdCluster(Path jar, Path dir, String token, List<Member> members) {
+    this(jar, dir, token, members, 0);
+  }
+
+  /**
+   * @param snapshotThreshold katd's {@code --snapshot-threshold} for every member, or 0 for
+   *     katd's default
+   */
+  KatdCluster(Path jar, Path dir, String token, List<Member> members,
+      long snapshotThreshold) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no katd jar at " + jar.toAbsolutePath()
           + " (build it with: mvn -pl agent-cli -am package -DskipTests)");
@@ -41,11 +57,32 @@ final class KatdCluster implements AutoCloseable {
     this.jar = jar;
     this.dir = dir;
     this.token = token;
-    this.members = List.copyOf(members);
+    this.snapshotThreshold = snapshotThreshold;
+    this.founding = List.copyOf(members);
+    this.members.addAll(members);
   }
 
+  /** Every member ever started, retired ones included, by index. */
   List<Member> members() {
     return members;
+  }
+
+  /** The members not retired: the cluster's membership as this class made it. */
+  List<Member> current() {
+    return members.stream().filter(m -> !retired.contains(m.name())).toList();
+  }
+
+  /** The member of index {@code index} if it is a current one, or null (also for -1). */
+  Member currentMember(int index) {
+    if (index < 0 || index >= members.size()) {
+      return null;
+    }
+    Member m = members.get(index);
+    return retired.contains(m.name()) ? null : m;
+  }
+
+  Path dataDir(String name) {
+    return dir.resolve(name);
   }
 
   Member member(String name) {
@@ -54,30 +91,98 @@ final class KatdCluster implements AutoCloseable {
   }
 
   String initialCluster() {
-    return members.stream().map(m -> m.name() + "=" + m.advertisedPeerUrl())
+    return founding.stream().map(m -> m.name() + "=" + m.advertisedPeerUrl())
         .collect(Collectors.joining(","));
   }
 
   void startAll() {
-    members.forEach(m -> start(m.name()));
+    founding.forEach(m -> start(m.name()));
   }
 
+  /**
+   * Starts a member: a founding one with its static bootstrap command line (the same on
+   * every start), a joined one with {@code katd start} from its data directory.
+   */
   synchronized void start(String name) {
-    if (running.containsKey(name)) {
-      throw new IllegalStateException(name + " is already running");
+    if (retired.contains(name)) {
+      throw new IllegalStateException(name + " was removed from the cluster");
     }
-    Member m = member(name);
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-jar",
-        jar.toString(), "start", "--name", name, "--data-dir", dir.resolve(name).toString(),
+    List<String> cmd = new ArrayList<>(List.of("start"));
+    cmd.addAll(memberFlags(member(name)));
+    if (!joined.contains(name)) {
+      cmd.addAll(List.of("--initial-cluster", initialCluster(), "--initial-cluster-state",
+          "new", "--initial-cluster-token", token));
+    }
+    launch(name, cmd);
+  }
+
+  /**
+   * Adds {@code m} to the cluster: {@code katd join} through the client URLs of
+   * {@code through}, which adds it as a learner (MemberAdd), starts it empty so the leader
+   * catches it up, and promotes it to voter once in sync.
+   */
+  synchronized void join(Member m, List<Member> through) {
+    if (members.stream().anyMatch(x -> x.name().equals(m.name()))) {
+      throw new IllegalArgumentException("member " + m.name() + " exists already");
+    }
+    if (m.index() != members.size()) {
+      throw new IllegalArgumentException("member " + m.name() + " has index " + m.index()
+          + ", the next free one is " + members.size());
+    }
+    members.add(m);
+    joined.add(m.name());
+    List<String> cmd = new ArrayList<>(List.of("join", "--peers", through.stream()
+        .map(x -> Member.url(x.clientPort())).collect(Collectors.joining(","))));
+    cmd.addAll(memberFlags(m));
+    launch(m.name(), cmd);
+  }
+
+  /**
+   * The member was removed from the cluster: its process ends on its own (katd stops once
+   * it sees its removal applied); it is killed if it has not within {@code grace}.
+   */
+  void retire(String name, Duration grace) throws InterruptedException {
+    retired.add(name);
+    Process p;
+    synchronized (this) {
+      p = running.get(name);
+      if (p != null && paused.remove(name)) {
+        signal(p, "CONT");
+      }
+    }
+    if (p != null && !p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      kill(name);
+    }
+    running.remove(name);
+  }
+
+  boolean isRetired(String name) {
+    return retired.contains(name);
+  }
+
+  private List<String> memberFlags(Member m) {
+    List<String> flags = new ArrayList<>(List.of("--name", m.name(), "--data-dir",
+        dataDir(m.name()).toString(),
         "--listen-client-urls", Member.url(m.clientPort()),
         "--listen-peer-urls", Member.url(m.peerPort()),
         "--initial-advertise-peer-urls", m.advertisedPeerUrl(),
         "--listen-metrics-urls", Member.url(m.metricsPort()),
-        "--initial-cluster", initialCluster(), "--initial-cluster-state", "new",
-        "--initial-cluster-token", token,
         "--election-timeout", ELECTION_TIMEOUT.toMillis() + "ms",
-        "--heartbeat-interval", HEARTBEAT.toMillis() + "ms");
+        "--heartbeat-interval", HEARTBEAT.toMillis() + "ms"));
+    if (snapshotThreshold > 0) {
+      flags.addAll(List.of("--snapshot-threshold", Long.toString(snapshotThreshold)));
+    }
+    return flags;
+  }
+
+  private void launch(String name, List<String> args) {
+    if (running.containsKey(name)) {
+      throw new IllegalStateException(name + " is already running");
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx256m",
+        "-XX:+UseSerialGC", "-jar", jar.toString()));
+    cmd.addAll(args);
     try {
       Files.createDirectories(dir);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -144,6 +249,16 @@ final class KatdCluster implements AutoCloseable {
     }
   }
 
+  /** Everything member {@code name} logged so far, across its restarts. */
+  String log(String name) {
+    Path f = dir.resolve(name + ".log");
+    try {
+      return Files.exists(f) ? Files.readString(f) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The last {@code lines} lines of every member's log. */
   String logTails(int lines) {
     StringBuilder b = new StringBuilder();
@@ -165,7 +280,7 @@ final class KatdCluster implements AutoCloseable {
   Map<String, Integer> crashed() {
     Map<String, Integer> out = new HashMap<>();
     running.forEach((n, p) -> {
-      if (!p.isAlive()) {
+      if (!p.isAlive() && !retired.contains(n)) {
         out.put(n, p.exitValue());
       }
     });

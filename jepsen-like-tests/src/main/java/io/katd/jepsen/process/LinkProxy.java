@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A direction that dropped bytes never forwards again: its stream has a gap, so the next
  * chunk it would forward closes the connection with a reset instead, and the sender's
- * transport reconnects with a fresh stream, as it would after a real network fault.
+ * transport reconnects with a fresh stream, as it would after a real network fault. A
+ * reset tears the stream in the middle of a chunk: the receiver gets the first half of it
+ * and then the reset. A half-open link stops reading and forwarding without closing
+ * anything; the connections it stalled stay stalled until a member closes its end, which
+ * the proxy does not pass on either, as a vanished far end would not.
  */
 final class LinkProxy implements AutoCloseable {
   private static final int CHUNK_BYTES = 16 * 1024;
@@ -39,6 +43,7 @@ final class LinkProxy implements AutoCloseable {
   private final AtomicLong forwardedChunks = new AtomicLong();
   private final AtomicLong droppedChunks = new AtomicLong();
   private final AtomicLong resets = new AtomicLong();
+  private final AtomicLong stalls = new AtomicLong();
   private volatile boolean closed;
 
   /** Listens on 127.0.0.1:{@code port} (0 for any free port) and starts accepting. */
@@ -52,7 +57,6 @@ final class LinkProxy implements AutoCloseable {
     this.server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    table.attach(to, this);
     Thread t = new Thread(this::acceptLoop, "proxy-" + to + "-accept");
     t.setDaemon(true);
     t.start();
@@ -80,6 +84,11 @@ final class LinkProxy implements AutoCloseable {
 
   long resets() {
     return resets.get();
+  }
+
+  /** Directions of connections a half-open fault stalled. */
+  long stalls() {
+    return stalls.get();
   }
 
   int openConnections() {
@@ -168,14 +177,15 @@ final class LinkProxy implements AutoCloseable {
   }
 
   /** What a link's fault does to one chunk going one way. */
-  private enum Decision { FORWARD, DROP, RESET }
+  private enum Decision { FORWARD, DROP, RESET, STALL }
 
   private Decision decide(LinkTable.Current cur, boolean forward) {
     LinkFault f = cur.fault();
     return switch (f.kind()) {
       case PASS, DELAY -> Decision.FORWARD;
       case BLACKHOLE -> Decision.DROP;
-      case ONE_WAY -> f.dropForward() == forward ? Decision.DROP : Decision.FORWARD;
+      case ONE_WAY -> f.ways().includes(forward) ? Decision.DROP : Decision.FORWARD;
+      case HALF_OPEN -> f.ways().includes(forward) ? Decision.STALL : Decision.FORWARD;
       case FLAPPING -> f.flapPasses((table.nowNanos() - cur.sinceNanos()) / 1_000_000)
           ? Decision.FORWARD : Decision.DROP;
       case RESET -> Decision.RESET;
@@ -204,6 +214,11 @@ final class LinkProxy implements AutoCloseable {
     private final DelayLine toClient;
     private final java.util.concurrent.atomic.AtomicInteger ended =
         new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.CountDownLatch finished =
+        new java.util.concurrent.CountDownLatch(1);
+    // Directions a half-open fault stalled; a stalled direction never moves again.
+    private volatile boolean stalledForward;
+    private volatile boolean stalledBackward;
     private volatile boolean done;
 
     ProxiedConnection(String from, Socket client, Socket upstream) {
@@ -253,7 +268,20 @@ final class LinkProxy implements AutoCloseable {
             chunk = java.util.Arrays.copyOf(buf, n);
           }
           LinkTable.Current cur = table.current(from, to);
+          if (cur.fault().kind() == LinkFault.Kind.HALF_OPEN) {
+            stall(cur.fault().ways());
+          }
+          if (forward ? stalledForward : stalledBackward) {
+            droppedChunks.incrementAndGet();
+            stalls.incrementAndGet();
+            finished.await();
+            return;
+          }
           Decision d = decide(cur, forward);
+          if (d == Decision.RESET && !gap && chunk.length >= 2) {
+            line.sendThenFail(java.util.Arrays.copyOf(chunk, chunk.length / 2));
+            return;
+          }
           if (d == Decision.RESET || d == Decision.FORWARD && gap) {
             reset();
             return;
@@ -268,13 +296,21 @@ final class LinkProxy implements AutoCloseable {
         }
       } catch (IOException e) {
         reset();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+    }
+
+    private void stall(LinkFault.Ways ways) {
+      stalledForward |= ways.includes(true);
+      stalledBackward |= ways.includes(false);
     }
 
     /** Both directions ended: lets the queued bytes out, then releases the sockets. */
     private void close() {
       open.remove(this);
       done = true;
+      finished.countDown();
     }
 
     synchronized void reset() {
@@ -282,6 +318,7 @@ final class LinkProxy implements AutoCloseable {
         return;
       }
       done = true;
+      finished.countDown();
       resets.incrementAndGet();
       toUpstream.stop();
       toClient.stop();

@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The fault of every directed peer link (from, to), by member name; a link never set
- * passes. Setting a link tells the proxy in front of {@code to}, so that a reset closes the
- * link's open connections at once rather than at their next byte.
+ * passes. The proxies read it chunk by chunk, so a new fault acts on open connections at
+ * their next chunk (a raft stream carries heartbeats or probes at least every second).
  */
 final class LinkTable {
   /** A link's fault and when it was set (on the table's clock, in nanoseconds). */
@@ -16,7 +16,6 @@ final class LinkTable {
   private static final Current PASSING = new Current(LinkFault.PASS, 0);
 
   private final Map<String, Current> links = new ConcurrentHashMap<>();
-  private final Map<String, LinkProxy> proxies = new ConcurrentHashMap<>();
   private final LongSupplier clock;
 
   LinkTable(LongSupplier clock) {
@@ -31,19 +30,11 @@ final class LinkTable {
     return clock.getAsLong();
   }
 
-  void attach(String to, LinkProxy proxy) {
-    proxies.put(to, proxy);
-  }
-
   void set(String from, String to, LinkFault fault) {
     if (from.equals(to)) {
       throw new IllegalArgumentException("a link joins two members, got " + from + "->" + to);
     }
     links.put(key(from, to), new Current(fault, clock.getAsLong()));
-    LinkProxy proxy = proxies.get(to);
-    if (proxy != null && fault.kind() == LinkFault.Kind.RESET) {
-      proxy.resetConnectionsFrom(from);
-    }
   }
 
   /** Every link passes again. */

@@ -22,11 +22,16 @@ final class Nemesis implements Runnable {
   private final LeaderSampler sampler;
   private final RunLog log;
   private final LongSupplier nowMillis;
+  // Longer than katd's handshake timeout, so a member that waits for more bytes still
+  // closes within it.
+  private static final java.time.Duration BAD_PEER_WAIT = java.time.Duration.ofSeconds(10);
   private final Map<String, Long> counters = new TreeMap<>();
   private volatile boolean stopped;
   private volatile Throwable failure;
   // The window being opened; only the nemesis thread touches it.
   private FaultPlan.Window current;
+
+  private MembershipChanges membership;
 
   Nemesis(List<FaultPlan.Window> plan, KatdCluster cluster, LinkTable links,
       EtcdEndpoints endpoints, LeaderSampler sampler, RunLog log) {
@@ -38,16 +43,23 @@ final class Nemesis implements Runnable {
     this.log = log;
     this.nowMillis = () -> log.nowMicros() / 1000;
     for (String c : List.of("kills", "restarts", "pauses", "partitions", "flapping",
-        "delays", "resets")) {
+        "delays", "resets", "halfOpen", "badPeerConnections", "memberAdds", "memberRemoves",
+        "leaderRemovals", "membershipSkips", "changesDuringPartition")) {
       counters.put(c, 0L);
     }
+  }
+
+  /** What makes the membership windows' changes; without it they fail. */
+  Nemesis withMembership(MembershipChanges changes) {
+    this.membership = changes;
+    return this;
   }
 
   synchronized Map<String, Long> counters() {
     return new TreeMap<>(counters);
   }
 
-  private synchronized void count(String counter) {
+  synchronized void count(String counter) {
     counters.merge(counter, 1L, Long::sum);
   }
 
@@ -103,16 +115,14 @@ final class Nemesis implements Runnable {
     return false;
   }
 
+  /** The window's member among the current ones: by role, or by position. */
   private Member resolve(FaultPlan.Window w, Random r) {
-    List<Member> members = cluster.members();
-    int target = w.target();
-    if (target == FaultPlan.LEADER) {
-      target = sampler.leader();
+    List<Member> current = cluster.current();
+    if (w.target() == FaultPlan.LEADER) {
+      Member leader = cluster.currentMember(sampler.leader());
+      return leader != null ? leader : current.get(r.nextInt(current.size()));
     }
-    if (target < 0) {
-      target = r.nextInt(members.size());
-    }
-    return members.get(target);
+    return current.get(w.target() % current.size());
   }
 
   /** Opens the window; returns what closes it. */
@@ -158,6 +168,29 @@ final class Nemesis implements Runnable {
         linksOf(m, LinkFault.RESET);
         count("resets");
       }
+      case HALF_OPEN -> {
+        // Both ways, or only the answers (the stream flows, its probes are never answered).
+        linksOf(m, LinkFault.halfOpen(r.nextBoolean() ? LinkFault.Ways.BOTH
+            : LinkFault.Ways.BACKWARD));
+        count("halfOpen");
+      }
+      case MEMBERSHIP -> {
+        if (membership == null) {
+          throw new IllegalStateException("a membership window, but no membership changes");
+        }
+        List<Integer> touched = new ArrayList<>(List.of(0));
+        List<Member> changed = membership.change(r, isolated -> {
+          cut(List.of(isolated), others(cluster.current(), List.of(isolated)), true);
+          touched.add(isolated.row());
+        });
+        changed.forEach(c -> touched.add(c.row()));
+        rows(w, touched);
+      }
+      case GARBAGE -> {
+        badPeer(m, r);
+        rows(w, List.of(m.row()));
+        return () -> { };
+      }
       default -> throw new AssertionError(w.fault());
     }
     return () -> {
@@ -166,9 +199,36 @@ final class Nemesis implements Runnable {
     };
   }
 
+  /**
+   * Sends each kind of bad input to the member's own peer port; the member must close
+   * every such connection and say so in its log, naming the connection.
+   */
+  private void badPeer(Member m, Random r) {
+    for (BadPeer.Input input : BadPeer.Input.values()) {
+      BadPeer.Outcome o;
+      try {
+        o = BadPeer.send(m.peerPort(), input, r, BAD_PEER_WAIT);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot reach " + m.name() + "'s peer port "
+            + m.peerPort() + " to send it " + input + ": " + e, e);
+      }
+      count("badPeerConnections");
+      if (!o.closed()) {
+        throw new IllegalStateException(m.name() + " kept a connection that sent it "
+            + input + " open for " + BAD_PEER_WAIT);
+      }
+      if (!Await.within(BAD_PEER_WAIT, () -> BadPeer.logged(cluster.log(m.name()),
+          o.localPort()))) {
+        throw new IllegalStateException(m.name() + " closed the connection from port "
+            + o.localPort() + " that sent it " + input + ", but its log never said why");
+      }
+      log.note(m.name() + " closed the connection that sent it " + input);
+    }
+  }
+
   private void linksOf(Member m, LinkFault fault) {
     List<Integer> affected = new ArrayList<>(List.of(0, m.row()));
-    for (Member other : cluster.members()) {
+    for (Member other : cluster.current()) {
       if (other != m) {
         links.set(m.name(), other.name(), fault);
         links.set(other.name(), m.name(), fault);
@@ -178,11 +238,11 @@ final class Nemesis implements Runnable {
   }
 
   private void partition(FaultPlan.Window w, Member target, Random r) {
-    List<Member> all = cluster.members();
-    int leader = sampler.leader();
+    List<Member> all = cluster.current();
+    Member leader = cluster.currentMember(sampler.leader());
     switch (w.shape()) {
       case ISOLATE_LEADER -> {
-        Member isolated = leader >= 0 ? all.get(leader) : target;
+        Member isolated = leader != null ? leader : target;
         cut(List.of(isolated), others(all, List.of(isolated)), true);
       }
       case MAJORITY_MINORITY -> {

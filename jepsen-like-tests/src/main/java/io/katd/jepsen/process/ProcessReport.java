@@ -19,6 +19,14 @@ final class ProcessReport {
   static void write(RunOptions o, String verdict, List<Finding> findings,
       Map<String, Long> coverage, RunLog log, CheckResult linearizability,
       ProcessRun.Phases p, Path dir) throws IOException {
+    write(o, o.nodes(), verdict, findings, coverage, log, linearizability, p, dir);
+  }
+
+  /** As above, with {@code memberCount} members n1..nK (more than the founding ones when
+   * members joined during the run). */
+  static void write(RunOptions o, int memberCount, String verdict, List<Finding> findings,
+      Map<String, Long> coverage, RunLog log, CheckResult linearizability,
+      ProcessRun.Phases p, Path dir) throws IOException {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("nodes", (long) o.nodes());
     details.put("durationSeconds", o.duration().toSeconds());
@@ -30,7 +38,7 @@ final class ProcessReport {
     trailer.put("linearizability", linearizability.describe());
     trailer.put("wallMillis", p.end() / 1000);
     List<String> members = new ArrayList<>();
-    for (int i = 1; i <= o.nodes(); i++) {
+    for (int i = 1; i <= memberCount; i++) {
       members.add("n" + i);
     }
     Map<Integer, String> clients = new TreeMap<>();
@@ -38,7 +46,7 @@ final class ProcessReport {
       clients.put(c, "client " + c);
     }
     clients.put(ProcessRun.FINAL_WRITER, "final write");
-    for (int i = 0; i < o.nodes(); i++) {
+    for (int i = 0; i < memberCount; i++) {
       clients.put(ProcessRun.FINAL_READER + i, "final reads n" + (i + 1));
     }
     RunRecord.BadOp bad = linearizability.violation().map(v -> new RunRecord.BadOp(

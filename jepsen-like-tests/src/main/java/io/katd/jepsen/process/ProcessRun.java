@@ -7,12 +7,9 @@ import io.katd.jepsen.check.EventType;
 import io.katd.jepsen.check.FencingChecker;
 import io.katd.jepsen.check.Finding;
 import io.katd.jepsen.check.History;
-import io.katd.jepsen.check.KvEvent;
 import io.katd.jepsen.check.KvModel;
 import io.katd.jepsen.check.LinearizabilityChecker;
-import io.katd.jepsen.check.LostWriteChecker;
 import io.katd.jepsen.check.Verdict;
-import io.katd.jepsen.check.WatchChecker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -48,8 +45,10 @@ public final class ProcessRun {
   private final Path dir;
   private final RunLog log = new RunLog(System::nanoTime);
   private final LinkTable links = new LinkTable();
-  private final List<Member> members = new ArrayList<>();
-  private final List<LinkProxy> proxies = new ArrayList<>();
+  private final List<LinkProxy> proxies = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Ports ports = new Ports();
+  // Members ever started, joined ones included; set once the run ends.
+  private int memberCount;
   private final List<Finding> findings = new ArrayList<>();
   private final Map<String, Long> coverage = new LinkedHashMap<>();
 
@@ -68,22 +67,19 @@ public final class ProcessRun {
   private RunOutcome run() throws IOException, InterruptedException {
     deleteRecursively(dir);
     Files.createDirectories(dir);
-    Ports ports = new Ports();
+    List<Member> founding = new ArrayList<>();
     for (int i = 0; i < options.nodes(); i++) {
-      members.add(new Member(i, "n" + (i + 1), ports.free(), ports.free(), ports.free(),
-          ports.free()));
+      founding.add(newMember(i));
     }
     Phases phases;
     KatdCluster cluster = new KatdCluster(options.jar(), dir.resolve("members"),
-        "jepsen-" + options.seed(), members);
+        "jepsen-" + options.seed(), founding, options.effectiveSnapshotThreshold());
     Thread hook = new Thread(cluster::close, "katd-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (EtcdEndpoints endpoints = new EtcdEndpoints(members)) {
-      LeaderSampler sampler = new LeaderSampler(endpoints, members, log);
-      for (Member m : members) {
-        proxies.add(new LinkProxy(m.name(), m.proxyPort(), new java.net.InetSocketAddress(
-            "127.0.0.1", m.peerPort()), links, SenderOf.hello(sampler::nameOf),
-            options.seed() + m.index()));
+    try (EtcdEndpoints endpoints = new EtcdEndpoints(founding)) {
+      LeaderSampler sampler = new LeaderSampler(endpoints, cluster.members(), log);
+      for (Member m : founding) {
+        addProxy(m, sampler);
       }
       try {
         phases = exercise(cluster, endpoints, sampler);
@@ -91,11 +87,36 @@ public final class ProcessRun {
         sampler.stop();
         proxies.forEach(LinkProxy::close);
         cluster.close();
+        memberCount = cluster.members().size();
       }
     } finally {
       Runtime.getRuntime().removeShutdownHook(hook);
     }
     return report(phases);
+  }
+
+  private Member newMember(int index) {
+    return new Member(index, "n" + (index + 1), ports.free(), ports.free(), ports.free(),
+        ports.free());
+  }
+
+  private void addProxy(Member m, LeaderSampler sampler) {
+    try {
+      proxies.add(new LinkProxy(m.name(), m.proxyPort(), new java.net.InetSocketAddress(
+          "127.0.0.1", m.peerPort()), links, SenderOf.hello(sampler::nameOf),
+          options.seed() + m.index()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The slot of the next member to join: its ports, its proxy and its client channel. */
+  private Member nextMember(KatdCluster cluster, EtcdEndpoints endpoints,
+      LeaderSampler sampler) {
+    Member m = newMember(cluster.members().size());
+    addProxy(m, sampler);
+    endpoints.add(m);
+    return m;
   }
 
   /** The run's phase boundaries, in microseconds of the run's clock. */
@@ -113,7 +134,7 @@ public final class ProcessRun {
     }
     // Connections opened before every member id was known were not attributed to a link.
     proxies.forEach(p -> p.resetConnectionsFrom("?"));
-    log.note("cluster up: " + members.stream().map(Member::name).toList());
+    log.note("cluster up: " + cluster.members().stream().map(Member::name).toList());
 
     long t0 = log.nowMicros() / 1000;
     List<FaultPlan.Window> plan = FaultPlan.draw(options.seed(), options.faults(),
@@ -124,12 +145,15 @@ public final class ProcessRun {
     List<RegisterClient> clients = new ArrayList<>();
     List<Thread> clientThreads = new ArrayList<>();
     for (int c = 0; c < options.clients(); c++) {
-      RegisterClient client = new RegisterClient(c, endpoints, members, log,
+      RegisterClient client = new RegisterClient(c, endpoints, cluster.members(), log,
           options.seed() * 31 + c, options.keys(), OP_TIMEOUT, 10);
       clients.add(client);
       clientThreads.add(daemon(client, "client-" + c));
     }
     Nemesis nemesis = new Nemesis(plan, cluster, links, endpoints, sampler, log);
+    nemesis.withMembership(new MembershipChanges(cluster, endpoints, sampler, log,
+        () -> nextMember(cluster, endpoints, sampler), options.nodes(), nemesis::count,
+        () -> proxies.forEach(p -> p.resetConnectionsFrom("?"))));
     Thread nemesisThread = daemon(nemesis, "nemesis");
 
     sleepUntil(t0 + options.faultsEndMillis());
@@ -165,13 +189,38 @@ public final class ProcessRun {
         .sum());
     coverage.put("proxyConnectionsClosed", proxies.stream().mapToLong(LinkProxy::resets)
         .sum());
+    coverage.put("proxyStalls", proxies.stream().mapToLong(LinkProxy::stalls).sum());
+    coverage.putAll(joinedMembers(cluster, endpoints));
     return new Phases(t0 * 1000, (t0 + options.warmUpMillis()) * 1000,
         (t0 + options.faultsEndMillis()) * 1000, healed, end);
   }
 
+  /**
+   * What became of the members that joined: how many are voters now (promoted), and how
+   * many caught up by installing a snapshot, as their logs say.
+   */
+  private Map<String, Long> joinedMembers(KatdCluster cluster, EtcdEndpoints endpoints) {
+    List<Member> joined = cluster.members().subList(options.nodes(), cluster.members().size());
+    long snapshots = joined.stream().filter(m -> cluster.log(m.name()).contains(
+        "installed the snapshot")).count();
+    long voters = 0;
+    for (Member m : cluster.current()) {
+      try {
+        voters = endpoints.memberList(m.index(), java.time.Duration.ofSeconds(2))
+            .getMembersList().stream().filter(x -> !x.getIsLearner() && joined.stream()
+                .anyMatch(j -> x.getPeerURLsList().contains(j.advertisedPeerUrl())))
+            .count();
+        break;
+      } catch (io.grpc.StatusRuntimeException e) {
+        log.note(m.name() + " gave no member list: " + e.getStatus());
+      }
+    }
+    return Map.of("joinedSnapshotInstalls", snapshots, "joinedVotersAtEnd", voters);
+  }
+
   private void heal(KatdCluster cluster, EtcdEndpoints endpoints) {
     links.healAll();
-    for (Member m : members) {
+    for (Member m : cluster.current()) {
       if (cluster.isPaused(m.name())) {
         cluster.resume(m.name());
       }
@@ -186,7 +235,7 @@ public final class ProcessRun {
   /** The final write, final reads, convergence, committed history and the checkers. */
   private void finish(KatdCluster cluster, EtcdEndpoints endpoints, LeaderSampler sampler,
       ResumingWatch watch) {
-    FinalChecks checks = new FinalChecks(endpoints, members, log, SETTLE);
+    FinalChecks checks = new FinalChecks(endpoints, cluster.current(), log, SETTLE);
     long finalRevision = checks.finalWrite(FINAL_WRITER, FINAL_KEY, "seed-" + options.seed());
     findings.add(finalRevision > 0 ? Finding.ok("final-write") : Finding.violation(
         "final-write", "no member acknowledged the final write within " + SETTLE));
@@ -202,11 +251,9 @@ public final class ProcessRun {
       out.println(cluster.logTails(40));
       return;
     }
-    java.util.SortedMap<Long, List<KvEvent>> committed = checks.committedHistory(finalRevision);
-    Map<Long, Map<String, String>> finalStates = checks.finalStates();
-    findings.add(LostWriteChecker.check(log.acked(), committed, finalStates));
     Await.within(SETTLE, () -> watch.lastRevision() >= finalRevision);
-    findings.add(WatchChecker.check(committed, List.of(watch.stream(finalRevision))));
+    findings.addAll(MemberChecks.check(log.acked(), checks.memberViews(finalRevision),
+        finalRevision, List.of(watch.stream(finalRevision))));
   }
 
   private Finding electionSafety(LeaderSampler sampler) {
@@ -228,7 +275,7 @@ public final class ProcessRun {
         "linearizability") && lin.verdict() == Verdict.UNKNOWN));
     String verdict = invalid ? "invalid" : lin.verdict() == Verdict.UNKNOWN ? "unknown"
         : "valid";
-    ProcessReport.write(options, verdict, all, coverage, log, lin, p, dir);
+    ProcessReport.write(options, memberCount, verdict, all, coverage, log, lin, p, dir);
     RunOutcome outcome = new RunOutcome(verdict, all, Map.copyOf(coverage), dir);
     out.println("process run seed " + options.seed() + ": " + outcome);
     return outcome;

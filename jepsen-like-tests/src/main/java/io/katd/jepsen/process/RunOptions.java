@@ -16,9 +16,14 @@ import java.util.stream.Collectors;
  * @param outRoot reports go to {@code outRoot/<name>}
  * @param clients concurrent register clients
  * @param keys registers (keys) the clients share
+ * @param snapshotThreshold katd's {@code --snapshot-threshold} for every member; 0 leaves
+ *     katd's default, except with membership changes, which get
+ *     {@value #MEMBERSHIP_SNAPSHOT_THRESHOLD} so that a new member catches up by snapshot
  */
 public record RunOptions(int nodes, Duration duration, List<FaultPlan.Fault> faults, long seed,
-    Path jar, Path outRoot, int clients, int keys) {
+    Path jar, Path outRoot, int clients, int keys, long snapshotThreshold) {
+
+  public static final long MEMBERSHIP_SNAPSHOT_THRESHOLD = 100;
 
   /** Where reports land unless told otherwise, as for simulation runs. */
   public static final Path DEFAULT_ROOT = Path.of("target", "jepsen-like");
@@ -34,7 +39,23 @@ public record RunOptions(int nodes, Duration duration, List<FaultPlan.Fault> fau
     if (clients < 1 || keys < 1) {
       throw new IllegalArgumentException("need at least one client and one key");
     }
+    if (snapshotThreshold < 0) {
+      throw new IllegalArgumentException("--snapshot-threshold must be 0 (katd's default) or"
+          + " positive, got " + snapshotThreshold);
+    }
     faults = List.copyOf(faults);
+  }
+
+  /** Options with katd's snapshot threshold left as it comes. */
+  public RunOptions(int nodes, Duration duration, List<FaultPlan.Fault> faults, long seed,
+      Path jar, Path outRoot, int clients, int keys) {
+    this(nodes, duration, faults, seed, jar, outRoot, clients, keys, 0);
+  }
+
+  /** The threshold the members get, 0 for katd's default. */
+  long effectiveSnapshotThreshold() {
+    return snapshotThreshold > 0 ? snapshotThreshold
+        : faults.contains(FaultPlan.Fault.MEMBERSHIP) ? MEMBERSHIP_SNAPSHOT_THRESHOLD : 0;
   }
 
   /** Parses a comma-separated fault list such as {@code kill,pause,partition}. */
@@ -66,6 +87,7 @@ public record RunOptions(int nodes, Duration duration, List<FaultPlan.Fault> fau
 
   String replayCommand() {
     return "bin/jepsen process --nodes " + nodes + " --duration " + duration.toSeconds()
-        + "s --faults " + faultList() + " --workload register --seed " + seed;
+        + "s --faults " + faultList() + " --workload register --seed " + seed
+        + (snapshotThreshold > 0 ? " --snapshot-threshold " + snapshotThreshold : "");
   }
 }

@@ -27,6 +27,7 @@ final class WatchFeed {
   private final StreamObserver<WatchRequest> requests;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile String endReason = "";
+  private volatile long compactRevision;
 
   /** Opens a watch of [from, to) starting at {@code startRevision} on {@code member}. */
   WatchFeed(EtcdEndpoints endpoints, int member, String from, String to, long startRevision,
@@ -35,6 +36,7 @@ final class WatchFeed {
       @Override
       public void onNext(WatchResponse r) {
         if (r.getCompactRevision() > 0) {
+          compactRevision = r.getCompactRevision();
           end("compacted at revision " + r.getCompactRevision());
           return;
         }
@@ -75,6 +77,11 @@ final class WatchFeed {
 
   String endReason() {
     return endReason;
+  }
+
+  /** The compaction point the server named when it refused the start revision, or 0. */
+  long compactRevision() {
+    return compactRevision;
   }
 
   boolean awaitEnd(long millis) throws InterruptedException {

@@ -64,5 +64,42 @@ class FaultPlanTest {
     assertThat(RunOptions.parseFaults("none")).isEmpty();
     assertThatThrownBy(() -> RunOptions.parseFaults("kill,meteor"))
         .hasMessageContaining("unknown fault meteor");
+    assertThat(RunOptions.parseFaults("half-open,garbage,membership")).containsExactly(
+        FaultPlan.Fault.HALF_OPEN, FaultPlan.Fault.GARBAGE, FaultPlan.Fault.MEMBERSHIP);
+  }
+
+  @Test
+  void theCiProcessRunsPlanEveryFaultTheyCountOn() {
+    RunOptions run = ProcessRunIT.options(java.nio.file.Path.of("katd.jar"));
+    assertThat(FaultPlan.draw(run.seed(), run.faults(), 3, run.warmUpMillis(),
+        run.faultsEndMillis())).extracting(FaultPlan.Window::fault)
+        .containsAll(run.faults());
+
+    RunOptions m = ProcessMembershipIT.options(java.nio.file.Path.of("katd.jar"));
+    List<FaultPlan.Window> plan = FaultPlan.draw(m.seed(), m.faults(), 3, m.warmUpMillis(),
+        m.faultsEndMillis());
+    assertThat(plan).extracting(FaultPlan.Window::fault).containsAll(m.faults());
+    List<FaultPlan.Window> changes = plan.stream()
+        .filter(w -> w.fault() == FaultPlan.Fault.MEMBERSHIP).toList();
+    // A join, then, once the learner had time to catch up and be promoted, a removal.
+    assertThat(changes).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(changes.get(1).startMillis() - changes.get(0).startMillis())
+        .isGreaterThanOrEqualTo(15_000);
+  }
+
+  @Test
+  void membershipChangesGetALowSnapshotThresholdUnlessOneIsGiven() {
+    java.nio.file.Path jar = java.nio.file.Path.of("katd.jar");
+    java.time.Duration d = java.time.Duration.ofSeconds(60);
+    assertThat(new RunOptions(3, d, List.of(FaultPlan.Fault.KILL), 1, jar,
+        RunOptions.DEFAULT_ROOT, 3, 8).effectiveSnapshotThreshold()).isZero();
+    assertThat(new RunOptions(3, d, List.of(FaultPlan.Fault.MEMBERSHIP), 1, jar,
+        RunOptions.DEFAULT_ROOT, 3, 8).effectiveSnapshotThreshold())
+        .isEqualTo(RunOptions.MEMBERSHIP_SNAPSHOT_THRESHOLD);
+    RunOptions given = new RunOptions(3, d, List.of(FaultPlan.Fault.MEMBERSHIP), 1, jar,
+        RunOptions.DEFAULT_ROOT, 3, 8, 40);
+    assertThat(given.effectiveSnapshotThreshold()).isEqualTo(40);
+    assertThat(given.replayCommand()).contains("--faults membership")
+        .contains("--snapshot-threshold 40");
   }
 }

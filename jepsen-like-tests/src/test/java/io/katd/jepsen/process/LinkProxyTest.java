@@ -137,22 +137,78 @@ class LinkProxyTest {
     assertThat(s.getInputStream().available()).isZero();
   }
 
+  /** Reads until the connection ends (an orderly end or a reset); the bytes read before. */
+  private static int readUntilEnd(Socket s) {
+    int n = 0;
+    try {
+      while (s.getInputStream().read() >= 0) {
+        n++;
+      }
+    } catch (IOException e) {
+      // A reset: the end as well.
+    }
+    return n;
+  }
+
   @Test
-  void resetClosesOpenConnectionsAndRefusesNewOnes() throws IOException {
+  void resetTearsAnOpenStreamInTheMiddleOfAChunkAndRefusesNewOnes() throws IOException {
     Socket s = dial();
     send(s, "hi");
     assertThat(read(s, 2)).isEqualTo("hi");
     table.set("a", "b", LinkFault.RESET);
-    assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketException.class);
+    send(s, "0123456789");
+    Await.until("the connection ended", WAIT, () -> proxy.openConnections() == 0);
+    // Only the first half of the chunk reached the member: a torn frame, then the reset.
+    Await.until("the member got the first half", WAIT, () -> echo.received.get() == 7);
+    assertThat(readUntilEnd(s)).isLessThanOrEqualTo(5);
+    assertThatThrownBy(() -> send(s, "more")).isInstanceOf(IOException.class);
     Socket next = dial();
     send(next, "x");
-    assertThatThrownBy(() -> {
-      InputStream in = next.getInputStream();
-      if (in.read() < 0) {
-        throw new SocketException("end of stream");
-      }
-    }).isInstanceOf(SocketException.class);
+    assertThat(readUntilEnd(next)).isZero();
+    assertThat(echo.received.get()).isEqualTo(7);
     assertThat(proxy.resets()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void halfOpenStallsBothWaysWithoutClosingAndStaysStalledOnceLifted() throws IOException {
+    Socket s = dial();
+    send(s, "hi");
+    assertThat(read(s, 2)).isEqualTo("hi");
+    table.set("a", "b", LinkFault.halfOpen(LinkFault.Ways.BOTH));
+    send(s, "lost");
+    Await.until("the proxy stalled the stream", WAIT, () -> proxy.stalls() >= 1);
+    assertThat(proxy.openConnections()).as("nothing was closed").isEqualTo(1);
+    assertThat(proxy.resets()).isZero();
+
+    table.healAll();
+    send(s, "still lost");
+    Socket fresh = dial();
+    send(fresh, "new");
+    assertThat(read(fresh, 3)).as("a new connection passes once lifted").isEqualTo("new");
+    assertThat(echo.received.get()).as("the stalled stream delivered nothing more")
+        .isEqualTo(2 + 3);
+    assertThat(s.getInputStream().available()).isZero();
+    assertThat(proxy.openConnections()).isEqualTo(2);
+    assertThat(proxy.resets()).isZero();
+  }
+
+  @Test
+  void halfOpenBackwardDeliversTheStreamButNeverItsAnswers() throws IOException {
+    table.set("a", "b", LinkFault.halfOpen(LinkFault.Ways.BACKWARD));
+    Socket s = dial();
+    send(s, "ping");
+    Await.until("the answer stalled", WAIT, () -> proxy.stalls() >= 1);
+    assertThat(echo.received.get()).isEqualTo(4);
+    send(s, "more");
+    Await.until("the stream still flows", WAIT, () -> echo.received.get() == 8);
+    assertThat(s.getInputStream().available()).isZero();
+    assertThat(proxy.resets()).isZero();
+  }
+
+  @Test
+  void halfOpenNeedsADirectionToStall() {
+    assertThatThrownBy(() -> LinkFault.halfOpen(LinkFault.Ways.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HALF_OPEN");
   }
 
   @Test

@@ -25,7 +25,8 @@ class ProcessLongRunIT {
 
     assertThat(r.valid()).as("verdict of %s", r).isTrue();
     for (String counter : List.of("kills", "restarts", "pauses", "partitions", "flapping",
-        "delays", "resets", "leaderChanges")) {
+        "delays", "resets", "halfOpen", "badPeerConnections", "memberAdds", "memberRemoves",
+        "leaderChanges")) {
       assertThat(r.count(counter)).as(counter).isPositive();
     }
   }

@@ -19,13 +19,15 @@ class ProcessRunIT {
     return jar;
   }
 
+  static RunOptions options(Path jar) {
+    return new RunOptions(3, Duration.ofSeconds(60), List.of(FaultPlan.Fault.KILL,
+        FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION), 7, jar,
+        RunOptions.DEFAULT_ROOT, 3, 8);
+  }
+
   @Test
   void aMinuteOfKillsPausesAndPartitionsOnThreeNodesIsValid() throws Exception {
-    RunOptions options = new RunOptions(3, Duration.ofSeconds(60), List.of(
-        FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION), 7, jar(),
-        RunOptions.DEFAULT_ROOT, 3, 8);
-
-    RunOutcome r = ProcessRun.run(options, System.out);
+    RunOutcome r = ProcessRun.run(options(jar()), System.out);
 
     assertThat(r.valid()).as("verdict of %s", r).isTrue();
     assertThat(r.count("kills")).as("kills").isPositive();
@@ -35,8 +37,8 @@ class ProcessRunIT {
     assertThat(r.count("leaderChanges")).as("leader changes").isPositive();
     assertThat(r.count("proxyDroppedChunks")).as("bytes the partitions dropped").isPositive();
     assertThat(r.findings()).extracting(f -> f.checker()).contains("linearizability",
-        "lost-writes", "convergence", "election-safety", "watch", "final-write",
-        "final-reads");
+        "lost-writes", "member-histories", "convergence", "election-safety", "watch",
+        "final-write", "final-reads", "members-alive");
     for (String file : List.of("summary.json", "summary.md", "history.jsonl",
         "timeline.html")) {
       assertThat(r.dir().resolve(file)).exists();

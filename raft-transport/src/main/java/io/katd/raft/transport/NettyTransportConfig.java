@@ -32,6 +32,7 @@ public final class NettyTransportConfig {
     private final int snapshotWindowChunks;
     private final Duration snapshotIdleTimeout;
     private final Duration probeInterval;
+    private final Duration probeTimeout;
     private final long inlineSnapshotBytesMax;
     private final int snapshotSendsMax;
     private final int snapshotReceivesMax;
@@ -71,6 +72,7 @@ public final class NettyTransportConfig {
         this.snapshotWindowChunks = b.snapshotWindowChunks;
         this.snapshotIdleTimeout = b.snapshotIdleTimeout;
         this.probeInterval = b.probeInterval;
+        this.probeTimeout = b.probeTimeout;
         this.inlineSnapshotBytesMax = b.inlineSnapshotBytesMax;
         this.snapshotSendsMax = b.snapshotSendsMax;
         this.snapshotReceivesMax = b.snapshotReceivesMax;
@@ -109,6 +111,9 @@ public final class NettyTransportConfig {
                 + snapshotWindowChunks);
         requirePositive("snapshotIdleTimeout", snapshotIdleTimeout);
         requirePositive("probeInterval", probeInterval);
+        requirePositive("probeTimeout", probeTimeout);
+        require(probeTimeout.compareTo(probeInterval) > 0, "probeTimeout (" + probeTimeout
+                + ") must be longer than probeInterval (" + probeInterval + ")");
         require(inlineSnapshotBytesMax >= 0, "inlineSnapshotBytesMax must be >= 0, was "
                 + inlineSnapshotBytesMax);
         require(snapshotSendsMax > 0, "snapshotSendsMax must be > 0, was " + snapshotSendsMax);
@@ -194,6 +199,14 @@ public final class NettyTransportConfig {
         return probeInterval;
     }
 
+    /**
+     * How long an outgoing raft stream may go without an answer to its probes before it is
+     * taken for half-open, closed and reconnected.
+     */
+    public Duration probeTimeout() {
+        return probeTimeout;
+    }
+
     public long inlineSnapshotBytesMax() {
         return inlineSnapshotBytesMax;
     }
@@ -236,7 +249,8 @@ public final class NettyTransportConfig {
      * Defaults: 16 MiB frames, 4,096 queued messages (64 MiB) per peer, write buffer marks
      * of 2 and 8 MiB, 1 s connect timeout, 5 s handshake timeout, reconnects after
      * 50 ms doubling up to 2 s, 1 MiB snapshot chunks with 4 in flight, 30 s snapshot idle
-     * timeout, a round-trip probe every second, inline snapshots up to 64 MiB, 4 snapshot streams each way, 2 I/O threads,
+     * timeout, a round-trip probe every second (a stream with no answer for 5 s is
+     * reconnected), inline snapshots up to 64 MiB, 4 snapshot streams each way, 2 I/O threads,
      * 2 snapshot file threads, no TLS.
      */
     public static final class Builder {
@@ -256,6 +270,7 @@ public final class NettyTransportConfig {
         private int snapshotWindowChunks = 4;
         private Duration snapshotIdleTimeout = Duration.ofSeconds(30);
         private Duration probeInterval = Duration.ofSeconds(1);
+        private Duration probeTimeout = Duration.ofSeconds(5);
         private long inlineSnapshotBytesMax = 64L << 20;
         private int snapshotSendsMax = 4;
         private int snapshotReceivesMax = 4;
@@ -333,6 +348,15 @@ public final class NettyTransportConfig {
         /** How often each outgoing raft stream measures its round trip to the peer. */
         public Builder probeInterval(Duration v) {
             probeInterval = v;
+            return this;
+        }
+
+        /**
+         * An outgoing raft stream whose probes go unanswered this long is closed and
+         * reconnected: the socket of a half-open connection never fails on its own.
+         */
+        public Builder probeTimeout(Duration v) {
+            probeTimeout = v;
             return this;
         }
 

@@ -62,6 +62,8 @@ final class Peer {
     private boolean wasConnected;
     // The last round trip measured on this peer's stream, -1 before the first.
     private volatile long lastRoundTripNanos = -1;
+    // Loop only: when the established stream was last heard from (established, or a pong).
+    private long lastAnswerNanos;
 
     Peer(TransportContext t, long id, InetSocketAddress address, EventLoop loop, long seed) {
         this.t = t;
@@ -208,6 +210,7 @@ final class Peer {
         established = ch;
         t.counters.connectionsEstablished.increment();
         LOG.info("node {} connected to node {} at {}", t.nodeId, id, address);
+        lastAnswerNanos = System.nanoTime();
         long every = t.config.probeInterval().toNanos();
         ScheduledFuture<?> probes = loop.scheduleAtFixedRate(() -> probe(ch), 0, every,
                 TimeUnit.NANOSECONDS);
@@ -217,9 +220,26 @@ final class Peer {
         }
     }
 
-    /** Writes a round-trip probe on the established stream (loop). */
+    /**
+     * Writes a round-trip probe on the established stream, or closes the stream when its
+     * probes have gone unanswered for the probe timeout (loop). A half-open connection
+     * (the peer vanished, or something between stopped passing bytes, without a close
+     * reaching this side) shows no error on the socket; the silence is the only sign, and
+     * without this the stream would stay dead and never be reconnected.
+     */
     private void probe(Channel ch) {
-        if (established == ch && ch.isWritable()) {
+        if (established != ch) {
+            return;
+        }
+        long silentNanos = System.nanoTime() - lastAnswerNanos;
+        if (silentNanos > t.config.probeTimeout().toNanos()) {
+            LOG.warn("node {} closes its raft stream to node {} at {}: no answer to its"
+                    + " round-trip probes for {} ms (half-open connection?); reconnecting",
+                    t.nodeId, id, address, TimeUnit.NANOSECONDS.toMillis(silentNanos));
+            ch.close();
+            return;
+        }
+        if (ch.isWritable()) {
             ch.writeAndFlush(Frame.newBuilder().setPing(Probe.newBuilder()
                     .setSentNanos(System.nanoTime())).build(), ch.voidPromise());
         }
@@ -227,6 +247,7 @@ final class Peer {
 
     /** The peer answered a probe sent at {@code sentNanos} (loop). */
     private void onRoundTrip(long sentNanos) {
+        lastAnswerNanos = System.nanoTime();
         long rtt = System.nanoTime() - sentNanos;
         if (rtt < 0) {
             return;
