@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  *     timeout; followers that heard from a leader recently ignore vote requests
  * @param preVote a node asks whether it could win before raising its term
  * @param readOnlyOption how reads are confirmed; LEASE_BASED requires checkQuorum
+ * @param leaseDriftMarginTicks with LEASE_BASED, how many ticks the leader's lease falls
+ *     short of an election timeout, to absorb clock drift; in [0, electionTicks). The
+ *     builder's default is max(1, electionTicks / 10): a 10% rate drift bound, and at
+ *     least one tick so that a tick-granular skew is absorbed too
  * @param disableProposalForwarding followers drop proposals instead of forwarding them
  * @param stepDownOnRemoval a leader removed from the configuration steps down
  * @param random the source of randomized election timeouts; seed it for determinism
@@ -42,6 +46,7 @@ public record Config(
         boolean checkQuorum,
         boolean preVote,
         ReadOnlyOption readOnlyOption,
+        int leaseDriftMarginTicks,
         boolean disableProposalForwarding,
         boolean stepDownOnRemoval,
         RandomGenerator random,
@@ -66,6 +71,10 @@ public record Config(
         require(readOnlyOption != null, "readOnlyOption must not be null");
         require(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
                 "readOnlyOption LEASE_BASED requires checkQuorum");
+        // A margin of electionTicks or more would leave a lease of no length at all.
+        require(leaseDriftMarginTicks >= 0 && leaseDriftMarginTicks < electionTicks,
+                "leaseDriftMarginTicks must be in [0, electionTicks (" + electionTicks
+                        + ")), was " + leaseDriftMarginTicks);
         require(random != null, "random must not be null");
         require(logger != null, "logger must not be null");
     }
@@ -98,6 +107,7 @@ public record Config(
         b.checkQuorum = checkQuorum;
         b.preVote = preVote;
         b.readOnlyOption = readOnlyOption;
+        b.leaseDriftMarginTicks = leaseDriftMarginTicks;
         b.disableProposalForwarding = disableProposalForwarding;
         b.stepDownOnRemoval = stepDownOnRemoval;
         b.random = random;
@@ -119,6 +129,9 @@ public record Config(
         private boolean checkQuorum;
         private boolean preVote;
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
+        // Negative: derive the default from electionTicks at build time, so that setting
+        // electionTicks alone scales the margin with it.
+        private int leaseDriftMarginTicks = -1;
         private boolean disableProposalForwarding;
         private boolean stepDownOnRemoval;
         private RandomGenerator random;
@@ -183,6 +196,17 @@ public record Config(
             return this;
         }
 
+        public Builder leaseDriftMarginTicks(int v) {
+            if (v < 0) {
+                // Negative is the builder's "derive it" marker: reject it here too, or an
+                // invalid value would silently become the default.
+                throw new IllegalArgumentException(
+                        "invalid raft config: leaseDriftMarginTicks must be >= 0, was " + v);
+            }
+            leaseDriftMarginTicks = v;
+            return this;
+        }
+
         public Builder disableProposalForwarding(boolean v) {
             disableProposalForwarding = v;
             return this;
@@ -208,6 +232,8 @@ public record Config(
             return new Config(id, electionTicks, heartbeatTicks, applied, maxMsgBytes,
                     maxCommittedBytesPerReady, maxUncommittedBytes, maxInflightMsgs,
                     maxInflightBytes, checkQuorum, preVote, readOnlyOption,
+                    leaseDriftMarginTicks >= 0 ? leaseDriftMarginTicks
+                            : Math.max(1, electionTicks / 10),
                     disableProposalForwarding, stepDownOnRemoval, random, logger);
         }
     }
