@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * @param preVote a node asks whether it could win before raising its term
  * @param readOnlyOption how reads are confirmed; LEASE_BASED requires checkQuorum
  * @param leaseDriftMarginTicks with LEASE_BASED, how many ticks the leader's lease falls
- *     short of an election timeout, to absorb clock drift; in [0, electionTicks). The
- *     builder's default is max(1, electionTicks / 10): a 10% rate drift bound, and at
- *     least one tick so that a tick-granular skew is absorbed too
+ *     short of an election timeout; in [1, electionTicks). One tick absorbs the phase
+ *     difference between the leader's and a follower's ticks, the rest absorbs drift
+ *     (see {@link ReadOnlyOption#LEASE_BASED}). The builder's default is
+ *     {@link #defaultLeaseDriftMarginTicks}
  * @param disableProposalForwarding followers drop proposals instead of forwarding them
  * @param stepDownOnRemoval a leader removed from the configuration steps down
  * @param random the source of randomized election timeouts; seed it for determinism
@@ -71,9 +72,12 @@ public record Config(
         require(readOnlyOption != null, "readOnlyOption must not be null");
         require(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
                 "readOnlyOption LEASE_BASED requires checkQuorum");
-        // A margin of electionTicks or more would leave a lease of no length at all.
-        require(leaseDriftMarginTicks >= 0 && leaseDriftMarginTicks < electionTicks,
-                "leaseDriftMarginTicks must be in [0, electionTicks (" + electionTicks
+        // A margin of electionTicks or more would leave a lease of no length at all, and
+        // one of 0 would be unsafe even with perfect clocks: a follower's first tick after
+        // the heartbeat may come at once, so it may vote after only electionTicks - 1 of
+        // the leader's tick periods.
+        require(leaseDriftMarginTicks >= 1 && leaseDriftMarginTicks < electionTicks,
+                "leaseDriftMarginTicks must be in [1, electionTicks (" + electionTicks
                         + ")), was " + leaseDriftMarginTicks);
         require(random != null, "random must not be null");
         require(logger != null, "logger must not be null");
@@ -83,6 +87,15 @@ public record Config(
         if (!condition) {
             throw new IllegalArgumentException("invalid raft config: " + message);
         }
+    }
+
+    /**
+     * The default lease drift margin: one tick for the tick phase plus a tenth of the
+     * election timeout (rounded up) for rate drift, so a leader clock up to about 10%
+     * slower than its followers' still reads safely; capped to leave a lease of one tick.
+     */
+    public static int defaultLeaseDriftMarginTicks(int electionTicks) {
+        return Math.max(1, Math.min(electionTicks - 1, 1 + (electionTicks + 9) / 10));
     }
 
     /** The uncommitted-size limit with 0 read as "no limit". */
@@ -233,7 +246,7 @@ public record Config(
                     maxCommittedBytesPerReady, maxUncommittedBytes, maxInflightMsgs,
                     maxInflightBytes, checkQuorum, preVote, readOnlyOption,
                     leaseDriftMarginTicks >= 0 ? leaseDriftMarginTicks
-                            : Math.max(1, electionTicks / 10),
+                            : defaultLeaseDriftMarginTicks(electionTicks),
                     disableProposalForwarding, stepDownOnRemoval, random, logger);
         }
     }

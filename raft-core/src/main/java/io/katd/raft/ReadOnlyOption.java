@@ -23,9 +23,15 @@ public enum ReadOnlyOption {
      * <p>Without a lease the read is not dropped: it is confirmed by a heartbeat quorum as
      * with {@link #SAFE}, so it completes whenever a quorum answers.
      *
-     * <p>Assumption: over any interval of one election timeout, a follower's clock gains
-     * fewer than {@code leaseDriftMarginTicks} ticks on the leader's (the leader's runs
-     * slow, or the follower's fast). Beyond that bound a lease read may be stale. Not
+     * <p>Assumption: the leader's clock is not too slow against a follower's. A follower's
+     * first tick after a heartbeat may come at once, so it may vote after only
+     * {@code electionTicks - 1} of its tick periods; the lease lasts up to
+     * {@code electionTicks - margin} of the leader's. So lease reads are safe while the
+     * leader's tick period is at most {@code (electionTicks - 1) / (electionTicks -
+     * margin)} times a follower's: one tick of the margin covers the tick phase, the rest
+     * covers drift (with 10 election ticks and a margin of 2, a leader tick period up to
+     * 12.5% longer, i.e. a leader clock up to 11% slow). A leader clock running fast only
+     * shortens the lease. Beyond that bound a lease read may be stale. Not
      * covered: a voter that crashes and restarts forgets when it last heard from the
      * leader and may vote at once, which cuts the lease short; use SAFE where a crash
      * within a lease must not cost linearizability.
