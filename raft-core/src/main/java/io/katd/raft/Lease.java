@@ -2,7 +2,6 @@ package io.katd.raft;
 
 import com.google.protobuf.ByteString;
 import io.katd.raft.quorum.JointConfig;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,7 +22,7 @@ import java.util.Map;
  * text so that scenario traces show it.
  */
 final class Lease {
-    private static final byte[] PREFIX = "lease:".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteString PREFIX = ByteString.copyFromUtf8("lease:");
 
     /** A heartbeat context decoded: its send tick and the read request context it carries. */
     record Stamp(long sentAt, ByteString requestCtx) {}
@@ -33,19 +32,19 @@ final class Lease {
     private final Map<Long, Long> ackedSentAt = new HashMap<>();
 
     static ByteString encode(long sentAt, ByteString requestCtx) {
-        ByteString head = ByteString.copyFrom(PREFIX)
+        ByteString head = PREFIX
                 .concat(ByteString.copyFromUtf8(sentAt + ":"));
         return requestCtx == null ? head : head.concat(requestCtx);
     }
 
     /** The stamp in {@code ctx}, or null when it is not a lease heartbeat context. */
     static Stamp decode(ByteString ctx) {
-        if (!ctx.startsWith(ByteString.copyFrom(PREFIX))) {
+        if (!ctx.startsWith(PREFIX)) {
             return null;
         }
         long sentAt = 0;
         int digits = 0;
-        for (int i = PREFIX.length; i < ctx.size(); i++) {
+        for (int i = PREFIX.size(); i < ctx.size(); i++) {
             byte b = ctx.byteAt(i);
             if (b == ':') {
                 if (digits == 0) {
