@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *     timeout; followers that heard from a leader recently ignore vote requests
  * @param preVote a node asks whether it could win before raising its term
  * @param readOnlyOption how reads are confirmed; LEASE_BASED requires checkQuorum
+ * @param leaseDriftMarginTicks with LEASE_BASED, how many ticks the leader's lease falls
+ *     short of an election timeout; in [1, electionTicks). One tick absorbs the phase
+ *     difference between the leader's and a follower's ticks, the rest absorbs drift
+ *     (see {@link ReadOnlyOption#LEASE_BASED}). The builder's default is
+ *     {@link #defaultLeaseDriftMarginTicks}
  * @param disableProposalForwarding followers drop proposals instead of forwarding them
  * @param stepDownOnRemoval a leader removed from the configuration steps down
  * @param random the source of randomized election timeouts; seed it for determinism
@@ -42,6 +47,7 @@ public record Config(
         boolean checkQuorum,
         boolean preVote,
         ReadOnlyOption readOnlyOption,
+        int leaseDriftMarginTicks,
         boolean disableProposalForwarding,
         boolean stepDownOnRemoval,
         RandomGenerator random,
@@ -66,6 +72,13 @@ public record Config(
         require(readOnlyOption != null, "readOnlyOption must not be null");
         require(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
                 "readOnlyOption LEASE_BASED requires checkQuorum");
+        // A margin of electionTicks or more would leave a lease of no length at all, and
+        // one of 0 would be unsafe even with perfect clocks: a follower's first tick after
+        // the heartbeat may come at once, so it may vote after only electionTicks - 1 of
+        // the leader's tick periods.
+        require(leaseDriftMarginTicks >= 1 && leaseDriftMarginTicks < electionTicks,
+                "leaseDriftMarginTicks must be in [1, electionTicks (" + electionTicks
+                        + ")), was " + leaseDriftMarginTicks);
         require(random != null, "random must not be null");
         require(logger != null, "logger must not be null");
     }
@@ -74,6 +87,15 @@ public record Config(
         if (!condition) {
             throw new IllegalArgumentException("invalid raft config: " + message);
         }
+    }
+
+    /**
+     * The default lease drift margin: one tick for the tick phase plus a tenth of the
+     * election timeout (rounded up) for rate drift, so a leader clock up to about 10%
+     * slower than its followers' still reads safely; capped to leave a lease of one tick.
+     */
+    public static int defaultLeaseDriftMarginTicks(int electionTicks) {
+        return Math.max(1, Math.min(electionTicks - 1, 1 + (electionTicks + 9) / 10));
     }
 
     /** The uncommitted-size limit with 0 read as "no limit". */
@@ -98,6 +120,7 @@ public record Config(
         b.checkQuorum = checkQuorum;
         b.preVote = preVote;
         b.readOnlyOption = readOnlyOption;
+        b.leaseDriftMarginTicks = leaseDriftMarginTicks;
         b.disableProposalForwarding = disableProposalForwarding;
         b.stepDownOnRemoval = stepDownOnRemoval;
         b.random = random;
@@ -119,6 +142,9 @@ public record Config(
         private boolean checkQuorum;
         private boolean preVote;
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
+        // Negative: derive the default from electionTicks at build time, so that setting
+        // electionTicks alone scales the margin with it.
+        private int leaseDriftMarginTicks = -1;
         private boolean disableProposalForwarding;
         private boolean stepDownOnRemoval;
         private RandomGenerator random;
@@ -183,6 +209,17 @@ public record Config(
             return this;
         }
 
+        public Builder leaseDriftMarginTicks(int v) {
+            if (v < 0) {
+                // Negative is the builder's "derive it" marker: reject it here too, or an
+                // invalid value would silently become the default.
+                throw new IllegalArgumentException(
+                        "invalid raft config: leaseDriftMarginTicks must be >= 0, was " + v);
+            }
+            leaseDriftMarginTicks = v;
+            return this;
+        }
+
         public Builder disableProposalForwarding(boolean v) {
             disableProposalForwarding = v;
             return this;
@@ -208,6 +245,8 @@ public record Config(
             return new Config(id, electionTicks, heartbeatTicks, applied, maxMsgBytes,
                     maxCommittedBytesPerReady, maxUncommittedBytes, maxInflightMsgs,
                     maxInflightBytes, checkQuorum, preVote, readOnlyOption,
+                    leaseDriftMarginTicks >= 0 ? leaseDriftMarginTicks
+                            : defaultLeaseDriftMarginTicks(electionTicks),
                     disableProposalForwarding, stepDownOnRemoval, random, logger);
         }
     }

@@ -71,6 +71,15 @@ final class Raft {
     int electionElapsed;
     int heartbeatElapsed;
     int randomizedElectionTimeout;
+    // Every tick() since the node started, never reset: the leader's clock for its lease.
+    // Starts at 1 so that a send tick of 0 can mean "never acknowledged".
+    long ticks = 1;
+    // LEASE_BASED: the acknowledged heartbeats of this leadership (see Lease).
+    private Lease lease = new Lease();
+    // LEASE_BASED: set once this leader sent MsgTimeoutNow in its term. The transferee's
+    // election forces votes from lease-holding followers, and the message may arrive long
+    // after the transfer was abandoned, so no lease of this term can be trusted again.
+    private boolean leaseForfeited;
 
     final Config config;
     private final Logger log;
@@ -246,7 +255,11 @@ final class Raft {
         bcastHeartbeatWithCtx(ctx);
     }
 
-    private void bcastHeartbeatWithCtx(ByteString ctx) {
+    private void bcastHeartbeatWithCtx(ByteString requestCtx) {
+        // In lease mode every heartbeat carries its send tick, so that its acks can renew
+        // the lease; the read request it confirms, if any, rides behind the stamp.
+        ByteString ctx = readOnly.option() == ReadOnlyOption.LEASE_BASED
+                ? Lease.encode(ticks, requestCtx) : requestCtx;
         trk.visit((to, pr) -> {
             if (to != id) {
                 sendHeartbeat(to, ctx);
@@ -346,6 +359,8 @@ final class Raft {
         pendingConfIndex = 0;
         uncommittedSize = 0;
         readOnly = new ReadOnly(config.readOnlyOption());
+        lease = new Lease();
+        leaseForfeited = false;
     }
 
     private void resetRandomizedElectionTimeout() {
@@ -408,6 +423,7 @@ final class Raft {
     // ---- ticks --------------------------------------------------------------------
 
     void tick() {
+        ticks++;
         switch (state) {
             case FOLLOWER, CANDIDATE, PRE_CANDIDATE -> tickElection();
             case LEADER -> tickHeartbeat();
@@ -862,14 +878,26 @@ final class Raft {
         if (pr.match() < raftLog.lastIndex()) {
             sendAppend(m.getFrom());
         }
-        if (readOnly.option() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
+        ByteString requestCtx = m.getContext();
+        if (readOnly.option() == ReadOnlyOption.LEASE_BASED) {
+            Lease.Stamp stamp = Lease.decode(m.getContext());
+            if (stamp == null) {
+                return;
+            }
+            // A stamp from our future cannot be ours: never let it extend the lease.
+            if (stamp.sentAt() <= ticks) {
+                lease.ack(m.getFrom(), stamp.sentAt());
+            }
+            requestCtx = stamp.requestCtx();
+        }
+        if (requestCtx.isEmpty()) {
             return;
         }
-        java.util.Map<Long, Boolean> acks = readOnly.recvAck(m.getFrom(), m.getContext());
+        java.util.Map<Long, Boolean> acks = readOnly.recvAck(m.getFrom(), requestCtx);
         if (acks == null || trk.config().voters().voteResult(acks) != VoteResult.WON) {
             return;
         }
-        for (ReadOnly.Status rs : readOnly.advance(m.getContext())) {
+        for (ReadOnly.Status rs : readOnly.advance(requestCtx)) {
             respondToReadIndex(rs.request(), rs.index());
         }
     }
@@ -923,6 +951,7 @@ final class Raft {
     }
 
     private void sendTimeoutNow(long to) {
+        leaseForfeited = true;
         send(Message.newBuilder().setType(MessageType.MsgTimeoutNow).setTo(to));
     }
 
@@ -1154,8 +1183,30 @@ final class Raft {
                 readOnly.recvAck(id, ctx);
                 bcastHeartbeatWithCtx(ctx);
             }
-            case LEASE_BASED -> respondToReadIndex(m, raftLog.committed());
+            case LEASE_BASED -> {
+                if (leaseHeld()) {
+                    respondToReadIndex(m, raftLog.committed());
+                    return;
+                }
+                // No lease: confirm this read with a heartbeat quorum, as SAFE does,
+                // rather than answer from possibly stale state or drop it.
+                ByteString ctx = m.getEntries(0).getData();
+                readOnly.addRequest(raftLog.committed(), m);
+                readOnly.recvAck(id, ctx);
+                bcastHeartbeatWithCtx(ctx);
+            }
         }
+    }
+
+    /**
+     * Whether this leader may answer a read from its own state: a quorum of voters
+     * acknowledged a heartbeat it sent less than {@code electionTicks -
+     * leaseDriftMarginTicks} of its ticks ago (see {@link ReadOnlyOption#LEASE_BASED}).
+     */
+    boolean leaseHeld() {
+        return state == StateType.LEADER && !leaseForfeited
+                && lease.held(trk.config().voters(), id, ticks, config.electionTicks(),
+                        config.leaseDriftMarginTicks());
     }
 
     private void releasePendingReadIndexMessages() {

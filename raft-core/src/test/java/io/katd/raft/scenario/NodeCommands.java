@@ -281,6 +281,9 @@ final class NodeCommands {
             if (c.has("disable-proposal-forwarding")) {
                 b.disableProposalForwarding(c.flag("disable-proposal-forwarding"));
             }
+            if (c.has("lease-drift-margin")) {
+                b.leaseDriftMarginTicks((int) c.number("lease-drift-margin", 0));
+            }
             if (c.has("read-only")) {
                 String v = c.string("read-only", "safe");
                 b.readOnlyOption(switch (v) {
