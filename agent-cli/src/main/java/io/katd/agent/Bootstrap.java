@@ -1,6 +1,8 @@
 package io.katd.agent;
 
 import com.google.protobuf.ByteString;
+import io.katd.kv.etcd.MemberRecords;
+import io.katd.proto.member.MemberRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,11 @@ final class Bootstrap {
             m.store().put(CLUSTER_UID_KEY, ByteString.copyFromUtf8(uid))
                     .get(timeout, TimeUnit.MILLISECONDS);
             m.store().put(CLUSTER_CONFIG_KEY, ByteString.copyFromUtf8(configText))
+                    .get(timeout, TimeUnit.MILLISECONDS);
+            // Published now rather than by the member's background announcement, so that the
+            // cluster can take a new member (which must learn this one's peer URL) at once.
+            MemberRecord record = m.ownRecord();
+            m.store().put(MemberRecords.key(record.getId()), record.toByteString())
                     .get(timeout, TimeUnit.MILLISECONDS);
             LOG.info("initialized cluster {} (cluster id {}) with member {} ({}) as leader at"
                     + " term {}", uid, MemberIds.hex(clusterId), c.name(),

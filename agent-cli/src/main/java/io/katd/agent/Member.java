@@ -14,6 +14,7 @@ import io.katd.raft.StateType;
 import io.katd.raft.Status;
 import io.katd.raft.node.RaftNode;
 import io.katd.raft.node.RaftNodeConfig;
+import io.katd.raft.node.DurableLog;
 import io.katd.raft.storage.RocksDurableLog;
 import io.katd.raft.storage.snapshot.FileSnapshotStore;
 import io.katd.raft.transport.NettyTransport;
@@ -96,7 +97,7 @@ final class Member implements AutoCloseable {
             this.transport = new NettyTransport(transportConfig(), snapshots);
             opened.push(transport);
             transport.setPeers(peerAddresses(identity));
-            RocksDurableLog log = openLog(dataDir);
+            DurableLog log = openLog(dataDir);
             opened.push(log);
             MvccStore mvcc = MvccStore.open(RocksDbBackend.open(dataDir.resolve("kv")));
             opened.push(mvcc);
@@ -165,30 +166,27 @@ final class Member implements AutoCloseable {
         return peers;
     }
 
-    private RocksDurableLog openLog(Path dataDir) throws IOException {
+    private DurableLog openLog(Path dataDir) throws IOException {
         Path dir = dataDir.resolve(RAFT_DIR);
         RocksDurableLog log = RocksDurableLog.open(dir);
-        if (!log.isEmpty()) {
-            return log;
-        }
-        if (!identity.founding()) {
-            // A member joining an existing cluster starts empty and receives a snapshot.
-            return log;
-        }
-        if (Files.exists(dataDir.resolve(".bootstrapped"))) {
+        if (log.isEmpty() && LogStartedMarker.present(dataDir)) {
             log.close();
             throw new IllegalStateException("data directory " + dataDir + " belongs to "
-                    + who + ", but its Raft log in " + dir + " is empty: the log was lost or"
+                    + who + ", but its Raft log in " + dir + " is empty though it was written"
+                    + " to before (" + LogStartedMarker.FILE + " exists): the log was lost or"
                     + " wiped. Refusing to start: a member that forgot what it acknowledged"
                     + " can break the cluster's safety. Remove the member and add it anew.");
         }
-        ConfState.Builder voters = ConfState.newBuilder();
-        identity.peers().keySet().forEach(voters::addVoters);
-        log.bootstrap(voters.build());
-        AtomicFiles.write(dataDir.resolve(".bootstrapped"), new byte[0]);
-        LOG.info("{} bootstrapped its log with voters {}", who, identity.peers().keySet()
-                .stream().map(MemberIds::hex).toList());
-        return log;
+        if (log.isEmpty() && identity.founding()) {
+            ConfState.Builder voters = ConfState.newBuilder();
+            identity.peers().keySet().forEach(voters::addVoters);
+            log.bootstrap(voters.build());
+            LOG.info("{} bootstrapped its log with voters {}", who, identity.peers().keySet()
+                    .stream().map(MemberIds::hex).toList());
+        }
+        // A joining member starts empty and receives a snapshot; its marker comes with the
+        // first write.
+        return LogStartedMarker.wrap(log, dataDir);
     }
 
     private NettyTransportConfig transportConfig() {
@@ -240,7 +238,7 @@ final class Member implements AutoCloseable {
     }
 
     /** This member's record as it should read in the cluster's member list. */
-    private MemberRecord ownRecord() {
+    MemberRecord ownRecord() {
         MemberRecord.Builder r = MemberRecord.newBuilder().setId(identity.memberId())
                 .setName(identity.name())
                 .addPeerUrls(config.initialAdvertisePeerUrl().toString());
@@ -319,7 +317,8 @@ final class Member implements AutoCloseable {
         }
     }
 
-    private boolean awaitLeader(long id, Duration timeout) {
+    /** Waits until this member sees {@code id} lead, at most {@code timeout}. */
+    boolean awaitLeader(long id, Duration timeout) {
         try {
             return leaderView.awaitLeader(id, timeout);
         } catch (InterruptedException e) {

@@ -94,15 +94,59 @@ class BootstrapTest {
         try (Member m = Bootstrap.init(config(dir), "x")) {
             assertThat(m.isLeader()).isTrue();
         }
-        try (Stream<Path> files = Files.walk(dir.resolve(Member.RAFT_DIR))) {
+        deleteTree(dir.resolve(Member.RAFT_DIR));
+        assertThatThrownBy(() -> Bootstrap.start(config(dir)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("its Raft log in " + dir.resolve(Member.RAFT_DIR)
+                        + " is empty though it was written to before")
+                .hasMessageContaining("the log was lost or wiped");
+    }
+
+    @Test
+    void aJoinedMemberWhoseLogWasWipedRefusesToStartButOneThatNeverWroteStarts()
+            throws Exception {
+        Path first = tmp.resolve("first");
+        Path joined = tmp.resolve("joined");
+        ClusterConfig firstConfig = config(first);
+        ByteString key = ByteString.copyFromUtf8("/app/x");
+        try (Member a = Bootstrap.init(firstConfig, "x")) {
+            a.store().put(key, ByteString.copyFromUtf8("1")).get(10, TimeUnit.SECONDS);
+            EtcdClient.Options client = new EtcdClient.Options(List.of(
+                    firstConfig.listenClientUrls().get(0).toString()), Duration.ofSeconds(5),
+                    Duration.ofSeconds(10), Optional.empty());
+            ClusterConfig joinedConfig = builder(joined).name("joined", TEST).build();
+            try (Member b = Join.join(joinedConfig, client)) {
+                assertThat(b.awaitLeader(a.node().id(), Duration.ofSeconds(10))).isTrue();
+                // A read through the learner returns once it applied the leader's snapshot,
+                // which it persisted first.
+                assertThat(value(b, key)).contains("1");
+            }
+            assertThat(LogStartedMarker.present(joined)).isTrue();
+            deleteTree(joined.resolve(Member.RAFT_DIR));
+            assertThatThrownBy(() -> Bootstrap.start(joinedConfig))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("its Raft log in " + joined.resolve(Member.RAFT_DIR)
+                            + " is empty though it was written to before");
+        }
+        // A joined member that never wrote to its log (it stopped before the leader's
+        // snapshot came) starts from its empty log again.
+        Path early = tmp.resolve("early");
+        ClusterConfig earlyConfig = builder(early).name("early", TEST).build();
+        MemberIdentity identity = new MemberIdentity(MemberIds.clusterIdOfUid("u"), "", 7,
+                "early", false, java.util.Map.of(7L, earlyConfig.initialAdvertisePeerUrl()));
+        Files.createDirectories(early);
+        identity.write(early);
+        Member.start(earlyConfig, identity).close();
+        assertThat(LogStartedMarker.present(early)).isFalse();
+        Member.start(earlyConfig, identity).close();
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
-        assertThatThrownBy(() -> Bootstrap.start(config(dir)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("its Raft log in " + dir.resolve(Member.RAFT_DIR)
-                        + " is empty: the log was lost or wiped");
     }
 
     @Test

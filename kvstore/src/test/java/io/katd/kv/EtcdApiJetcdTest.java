@@ -314,6 +314,22 @@ class EtcdApiJetcdTest {
                 .extracting(Member::getId).containsExactly(1L, 2L, 3L);
         Throwable gone = Waits.failure(leader.getClusterClient().removeMember(id));
         assertThat(gone).hasMessageContaining("etcdserver: member not found");
+        // A member that never published its peer URLs could not be reached by a new one.
+        var record3 = io.katd.kv.etcd.MemberRecords.local(cluster.kv.machine(1), 3)
+                .orElseThrow();
+        long cleared = Waits.get(cluster.kv.store(1).put(io.katd.kv.etcd.MemberRecords.key(3),
+                record3.toBuilder().clearPeerUrls().build().toByteString()));
+        Waits.until("the leader applied the record without peer URLs", () ->
+                cluster.kv.machine(1).currentRevision() >= cleared);
+        Throwable notStarted = Waits.failure(leader.getClusterClient().addMember(
+                List.of(URI.create("http://127.0.0.1:39997")), true));
+        assertThat(notStarted).hasMessageContaining("etcdserver: re-configuration failed due"
+                + " to not enough started members");
+        long restored = Waits.get(cluster.kv.store(1).put(io.katd.kv.etcd.MemberRecords.key(3),
+                record3.toByteString()));
+        Waits.until("every member applied the restored record", () -> java.util.Arrays.stream(
+                KvCluster.IDS).allMatch(m -> cluster.kv.machine(m).currentRevision()
+                        >= restored));
     }
 
     @Test

@@ -91,6 +91,7 @@ final class ScriptRunner {
         }
         sim.restart(n);
       }
+      case "wipe-log" -> StorageFaults.wipe(sim, node(step, 0), true);
       case "put" -> put(node(step, 0), step.args().get(1), (int) step.num(2));
       case "await-match" -> awaitMatch(node(step, 0), step.num(1));
       case "wait" -> sim.loop.runUntil(sim.loop.now() + step.num(0) * 1000);

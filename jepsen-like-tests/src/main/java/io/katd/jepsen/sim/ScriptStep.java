@@ -27,6 +27,7 @@ record ScriptStep(String verb, List<String> args) {
     m.put("heal", "");             // end every partition
     m.put("crash", "N");
     m.put("restart", "N");
+    m.put("wipe-log", "N");        // crash N and wipe its raft log and snapshots
     m.put("put", "N K S");         // a client write of an S-byte value through member N
     m.put("await-match", "N N");   // until leader N has the last put's index matched on N
     m.put("wait", "MS");           // let simulated milliseconds pass

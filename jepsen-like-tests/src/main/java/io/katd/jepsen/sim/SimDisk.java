@@ -76,6 +76,11 @@ final class SimDisk {
     if (full == Full.AT_WRITE) {
       throw new NoSpaceException();
     }
+    if (!dir.exists(BOOTSTRAPPED_FILE)) {
+      // As katd's LogStartedMarker: a joining member marks its log as written to, durably,
+      // before its first write, so that a wiped log shows on the next start.
+      saveFile(BOOTSTRAPPED_FILE, new byte[0], true);
+    }
     unsynced.add(new Rec(kind, data, data.length, crc(data), batch));
   }
 
@@ -341,14 +346,14 @@ final class SimDisk {
 
   /**
    * Why this disk looks wiped, as {@code katd start} would tell: no member identity, or a
-   * bootstrapped member with an empty raft log; null if it does not.
+   * member whose raft log was written to and is now empty; null if it does not.
    */
   String wipeEvidence() {
     if (!dir.exists(MEMBER_FILE)) {
       return "the data dir holds no member identity (" + MEMBER_FILE + ")";
     }
     if (synced.isEmpty() && unsynced.isEmpty() && dir.exists(BOOTSTRAPPED_FILE)) {
-      return "the raft log is empty though the member was bootstrapped (" + BOOTSTRAPPED_FILE
+      return "the raft log is empty though it was written to before (" + BOOTSTRAPPED_FILE
           + " exists)";
     }
     return null;

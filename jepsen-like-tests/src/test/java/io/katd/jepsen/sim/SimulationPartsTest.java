@@ -132,6 +132,34 @@ class SimulationPartsTest {
   }
 
   @Test
+  void aJoinersLogIsMarkedBeforeItsFirstWriteSoThatItsWipeShows() throws Exception {
+    SimDisk disk = new SimDisk();
+    disk.writeJoinerIdentity(4);
+    // Joined but not written to yet: an empty log is what a joiner starts from.
+    assertThat(disk.wipeEvidence()).isNull();
+    disk.wipe(true);
+    assertThat(disk.wipeEvidence()).isNull();
+    disk.write(SimDisk.Kind.HARD_STATE, HardState.newBuilder().setTerm(3).setVote(1).build()
+        .toByteArray());
+    disk.endBatch();
+    disk.sync();
+    disk.wipe(true);
+    assertThat(disk.wipeEvidence()).contains("raft log is empty", ".bootstrapped");
+  }
+
+  @Test
+  void aJoinedMemberWhoseLogIsWipedIsRefusedAndTheClusterWritesOn() {
+    Simulation sim = new Simulation(scripted(23, 3, 3, "wait 300", "add-learner 4",
+        "promote 4", "wait 300", "wipe-log 4", "restart 4", "wait 300"));
+    RunResult r = sim.run();
+    assertThat(r.valid()).as("%s", r).isTrue();
+    assertThat(sim.node(4).status).isEqualTo(SimNode.Status.REFUSED);
+    assertThat(r.coverage().get(Coverage.Counter.WIPED_DIRS_DETECTED)).isEqualTo(1);
+    assertThat(r.recorder().notes).anyMatch(n -> n.contains("wiped data dir detected: the "
+        + "raft log is empty"));
+  }
+
+  @Test
   void scenariosSurviveTheirJsonForm() {
     Scenario s = new Scenario(42, 5, 3, 70, 12, 2, true, false, 9,
         EnumSet.of(FaultKind.CRASH, FaultKind.RING), EnumSet.of(OpKind.PUT, OpKind.WATCH),

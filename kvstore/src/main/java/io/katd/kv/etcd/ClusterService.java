@@ -98,6 +98,13 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 }
             }
         }
+        // A member that has not published its peer URLs yet (it has not started since the
+        // cluster was created) could not be reached by the new one, and the new member
+        // learns every other address only from the leader's snapshot: refuse until it has.
+        if (members().stream().anyMatch(m -> m.getPeerURLsCount() == 0)) {
+            out.onError(EtcdErrors.NOT_ENOUGH_STARTED_MEMBERS);
+            return;
+        }
         ConfState cs = member.node.confState();
         if (request.getIsLearner() && cs.getLearnersCount() >= MAX_LEARNERS) {
             out.onError(EtcdErrors.TOO_MANY_LEARNERS);

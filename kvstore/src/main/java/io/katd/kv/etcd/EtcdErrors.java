@@ -53,6 +53,9 @@ final class EtcdErrors {
             err(Status.FAILED_PRECONDITION, "etcdserver: can only promote a learner member");
     static final StatusRuntimeException LEARNER_NOT_READY = err(Status.FAILED_PRECONDITION,
             "etcdserver: can only promote a learner member which is in sync with leader");
+    static final StatusRuntimeException NOT_ENOUGH_STARTED_MEMBERS =
+            err(Status.FAILED_PRECONDITION, "etcdserver: re-configuration failed due to not"
+                    + " enough started members");
     static final StatusRuntimeException TOO_MANY_LEARNERS =
             err(Status.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster");
     static final StatusRuntimeException REQUEST_TOO_LARGE =
