@@ -2,6 +2,7 @@ package io.katd.agent;
 
 import io.katd.raft.Ready;
 import io.katd.raft.node.DurableLog;
+import io.katd.raft.node.ForwardingDurableLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import io.katd.proto.raft.HardState;
 import io.katd.proto.raft.Snapshot;
 import io.katd.proto.raft.SnapshotMetadata;
 import io.katd.raft.Config;
+import io.katd.raft.ForwardingStorage;
 import io.katd.raft.MemoryStorage;
 import io.katd.raft.RawNode;
 import io.katd.raft.Storage;
@@ -96,43 +97,17 @@ final class Recovery {
     }
 
     /** The durable log, except for the initial state computed on start. */
-    private static final class StartStorage implements Storage {
-        private final Storage log;
+    private static final class StartStorage extends ForwardingStorage {
         private final InitialState initial;
 
         StartStorage(Storage log, InitialState initial) {
-            this.log = log;
+            super(log);
             this.initial = initial;
         }
 
         @Override
         public InitialState initialState() {
             return initial;
-        }
-
-        @Override
-        public List<Entry> entries(long lo, long hi, long maxSizeBytes) {
-            return log.entries(lo, hi, maxSizeBytes);
-        }
-
-        @Override
-        public long term(long index) {
-            return log.term(index);
-        }
-
-        @Override
-        public long lastIndex() {
-            return log.lastIndex();
-        }
-
-        @Override
-        public long firstIndex() {
-            return log.firstIndex();
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return log.snapshot();
         }
     }
 }

@@ -1,12 +1,10 @@
 package io.katd.raft.scenario;
 
 import io.katd.proto.raft.ConfState;
-import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.Snapshot;
+import io.katd.raft.ForwardingStorage;
 import io.katd.raft.MemoryStorage;
-import io.katd.raft.Storage;
 import io.katd.raft.StorageException;
-import java.util.List;
 
 /**
  * A MemoryStorage with two knobs a scenario needs: the snapshot can be made temporarily
@@ -14,12 +12,13 @@ import java.util.List;
  * recorded when it last applied (a restart with {@code applied=} skips the conf-change
  * entries it already applied, so the snapshot's configuration would be stale).
  */
-final class ScenarioStorage implements Storage {
+final class ScenarioStorage extends ForwardingStorage {
     final MemoryStorage mem;
     boolean snapshotUnavailable;
     ConfState startConfState;
 
     ScenarioStorage(MemoryStorage mem) {
+        super(mem);
         this.mem = mem;
     }
 
@@ -27,26 +26,6 @@ final class ScenarioStorage implements Storage {
     public InitialState initialState() {
         InitialState s = mem.initialState();
         return startConfState == null ? s : new InitialState(s.hardState(), startConfState);
-    }
-
-    @Override
-    public List<Entry> entries(long lo, long hi, long maxSizeBytes) {
-        return mem.entries(lo, hi, maxSizeBytes);
-    }
-
-    @Override
-    public long term(long index) {
-        return mem.term(index);
-    }
-
-    @Override
-    public long lastIndex() {
-        return mem.lastIndex();
-    }
-
-    @Override
-    public long firstIndex() {
-        return mem.firstIndex();
     }
 
     @Override

@@ -1,23 +1,21 @@
-package io.katd.agent;
+package io.katd.raft.node;
 
 import com.google.protobuf.ByteString;
 import io.katd.proto.raft.ConfState;
-import io.katd.proto.raft.Entry;
 import io.katd.proto.raft.Snapshot;
-import io.katd.raft.Storage;
+import io.katd.raft.ForwardingStorage;
 import io.katd.raft.Ready;
-import io.katd.raft.node.DurableLog;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * A {@link DurableLog} that passes every call to the log it wraps; subclasses override the
- * calls they add something to.
+ * calls they add something to (timing, markers, injected faults).
  */
-abstract class ForwardingDurableLog implements DurableLog {
+public abstract class ForwardingDurableLog extends ForwardingStorage implements DurableLog {
     private final DurableLog log;
 
-    ForwardingDurableLog(DurableLog log) {
+    protected ForwardingDurableLog(DurableLog log) {
+        super(log);
         this.log = log;
     }
 
@@ -50,35 +48,5 @@ abstract class ForwardingDurableLog implements DurableLog {
     @Override
     public void close() throws IOException {
         log.close();
-    }
-
-    @Override
-    public Storage.InitialState initialState() {
-        return log.initialState();
-    }
-
-    @Override
-    public List<Entry> entries(long lo, long hi, long maxSizeBytes) {
-        return log.entries(lo, hi, maxSizeBytes);
-    }
-
-    @Override
-    public long term(long index) {
-        return log.term(index);
-    }
-
-    @Override
-    public long lastIndex() {
-        return log.lastIndex();
-    }
-
-    @Override
-    public long firstIndex() {
-        return log.firstIndex();
-    }
-
-    @Override
-    public Snapshot snapshot() {
-        return log.snapshot();
     }
 }
