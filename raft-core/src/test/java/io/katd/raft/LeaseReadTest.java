@@ -69,10 +69,15 @@ class LeaseReadTest {
     private static ByteString heartbeat(Raft r) {
         r.msgs.clear();
         r.tick();
-        Message hb = r.msgs.stream().filter(m -> m.getType() == MessageType.MsgHeartbeat)
-                .findFirst().orElseThrow();
+        ByteString ctx = sentHeartbeatContext(r);
         r.msgs.clear();
-        return hb.getContext();
+        return ctx;
+    }
+
+    /** The context of the first heartbeat among the messages {@code r} has sent. */
+    private static ByteString sentHeartbeatContext(Raft r) {
+        return r.msgs.stream().filter(m -> m.getType() == MessageType.MsgHeartbeat)
+                .findFirst().orElseThrow().getContext();
     }
 
     private static void ack(Raft r, long from, ByteString ctx) {
@@ -128,8 +133,7 @@ class LeaseReadTest {
                 .extracting(m -> Lease.decode(m.getContext()).requestCtx())
                 .containsOnly(ByteString.copyFromUtf8("late")).hasSize(2);
         // A quorum ack of that round answers it, and renews the lease.
-        ByteString round = r.msgs.stream().filter(m -> m.getType() == MessageType.MsgHeartbeat)
-                .findFirst().orElseThrow().getContext();
+        ByteString round = sentHeartbeatContext(r);
         ack(r, 3, round);
         assertThat(r.readStates).extracting(ReadState::requestCtx)
                 .containsExactly(ByteString.copyFromUtf8("late"));
@@ -167,8 +171,7 @@ class LeaseReadTest {
         assertThat(r.leaseHeld()).as("incoming majority only").isFalse();
         read(r, "joint");
         assertThat(r.readStates).isEmpty();
-        ByteString round = r.msgs.stream().filter(m -> m.getType() == MessageType.MsgHeartbeat)
-                .findFirst().orElseThrow().getContext();
+        ByteString round = sentHeartbeatContext(r);
         // The round itself needs both majorities too: 2 makes the incoming one, 4 the outgoing.
         ack(r, 2, round);
         assertThat(r.readStates).isEmpty();
