@@ -26,6 +26,11 @@ import org.slf4j.Logger;
  *     steps down, and followers that hear from a leader ignore vote requests
  * @param readOnlyOption how reads are confirmed; LEASE_BASED requires checkQuorum and
  *     bounded clock drift
+ * @param leaseDriftMargin with LEASE_BASED, how much shorter than electionTimeout the
+ *     leader's lease is, to cover the tick phase and clock drift (see {@link
+ *     ReadOnlyOption#LEASE_BASED}); a whole multiple of tickInterval, at least one tick and
+ *     less than electionTimeout; null means the protocol's default of one tick plus a tenth
+ *     of electionTimeout, rounded up to ticks
  * @param stepDownOnRemoval a leader removed from the configuration steps down
  * @param disableProposalForwarding followers drop proposals instead of forwarding them
  * @param snapshotThreshold after this many entries applied since the last snapshot, take
@@ -55,6 +60,7 @@ public record RaftNodeConfig(
         boolean preVote,
         boolean checkQuorum,
         ReadOnlyOption readOnlyOption,
+        Duration leaseDriftMargin,
         boolean stepDownOnRemoval,
         boolean disableProposalForwarding,
         long snapshotThreshold,
@@ -87,6 +93,11 @@ public record RaftNodeConfig(
                 + requestTimeout + ") must be at least tickInterval (" + tickInterval + ")");
         require(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
                 "readOnlyOption LEASE_BASED requires checkQuorum");
+        if (leaseDriftMargin != null) {
+            int marginTicks = ticks("leaseDriftMargin", leaseDriftMargin, tickInterval);
+            require(marginTicks < electionTicks, "leaseDriftMargin (" + leaseDriftMargin
+                    + ") must be less than electionTimeout (" + electionTimeout + ")");
+        }
         require(snapshotThreshold >= 0,
                 "snapshotThreshold must be >= 0, was " + snapshotThreshold);
         require(snapshotKeepEntries >= 0,
@@ -143,7 +154,7 @@ public record RaftNodeConfig(
 
     /** The protocol's configuration, for a node that has applied up to {@code applied}. */
     Config coreConfig(long applied, Logger logger) {
-        return Config.builder(id)
+        Config.Builder b = Config.builder(id)
                 .electionTicks(electionTicks())
                 .heartbeatTicks(heartbeatTicks())
                 .applied(applied)
@@ -153,8 +164,11 @@ public record RaftNodeConfig(
                 .maxInflightMsgs(maxInflightMsgs)
                 .checkQuorum(checkQuorum)
                 .preVote(preVote)
-                .readOnlyOption(readOnlyOption)
-                .disableProposalForwarding(disableProposalForwarding)
+                .readOnlyOption(readOnlyOption);
+        if (leaseDriftMargin != null) {
+            b.leaseDriftMarginTicks((int) (leaseDriftMargin.toNanos() / tickInterval.toNanos()));
+        }
+        return b.disableProposalForwarding(disableProposalForwarding)
                 .stepDownOnRemoval(stepDownOnRemoval)
                 .random(random)
                 .logger(logger)
@@ -179,6 +193,7 @@ public record RaftNodeConfig(
         private boolean preVote = true;
         private boolean checkQuorum = true;
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
+        private Duration leaseDriftMargin;
         private boolean stepDownOnRemoval = true;
         private boolean disableProposalForwarding;
         private long snapshotThreshold = 10_000;
@@ -228,6 +243,12 @@ public record RaftNodeConfig(
 
         public Builder readOnlyOption(ReadOnlyOption v) {
             readOnlyOption = v;
+            return this;
+        }
+
+        /** With LEASE_BASED reads: see {@link RaftNodeConfig#leaseDriftMargin()}. */
+        public Builder leaseDriftMargin(Duration v) {
+            leaseDriftMargin = v;
             return this;
         }
 
@@ -292,7 +313,8 @@ public record RaftNodeConfig(
         public RaftNodeConfig build() {
             RandomGenerator r = random != null ? random : new SplittableRandom();
             return new RaftNodeConfig(id, tickInterval, electionTimeout, heartbeatInterval,
-                    requestTimeout, preVote, checkQuorum, readOnlyOption, stepDownOnRemoval,
+                    requestTimeout, preVote, checkQuorum, readOnlyOption, leaseDriftMargin,
+                    stepDownOnRemoval,
                     disableProposalForwarding, snapshotThreshold, snapshotKeepEntries,
                     inboxCapacity, maxMsgBytes, maxInflightMsgs, maxUncommittedBytes,
                     maxCommittedBytesPerReady, r, clock, completionExecutor);

@@ -27,6 +27,13 @@ class RaftNodeConfigTest {
         assertThat(core.applied()).isEqualTo(42);
         assertThat(core.preVote()).isTrue();
         assertThat(core.checkQuorum()).isTrue();
+        // The lease margin: the protocol's default (1 + ceil(15 / 10) ticks), or as given.
+        assertThat(core.leaseDriftMarginTicks()).isEqualTo(3);
+        Config margin = RaftNodeConfig.builder(7).tickInterval(Duration.ofMillis(50))
+                .electionTimeout(Duration.ofMillis(750)).readOnlyOption(
+                        ReadOnlyOption.LEASE_BASED).leaseDriftMargin(Duration.ofMillis(250))
+                .build().coreConfig(0, NOPLogger.NOP_LOGGER);
+        assertThat(margin.leaseDriftMarginTicks()).isEqualTo(5);
     }
 
     @Test
@@ -54,6 +61,12 @@ class RaftNodeConfigTest {
                 "requestTimeout (PT0.01S) must be at least tickInterval (PT0.1S)");
         rejects(b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(false), 1,
                 "LEASE_BASED requires checkQuorum");
+        rejects(b -> b.leaseDriftMargin(Duration.ofMillis(150)), 1,
+                "leaseDriftMargin (PT0.15S) must be a whole multiple of tickInterval (PT0.1S)");
+        rejects(b -> b.leaseDriftMargin(Duration.ZERO), 1,
+                "leaseDriftMargin (PT0S) must be at least tickInterval (PT0.1S)");
+        rejects(b -> b.leaseDriftMargin(Duration.ofSeconds(1)), 1,
+                "leaseDriftMargin (PT1S) must be less than electionTimeout (PT1S)");
         rejects(b -> b.snapshotEvery(10, 10), 1,
                 "snapshotKeepEntries (10) must be less than snapshotThreshold (10)");
         rejects(b -> b.snapshotEvery(-1, 0), 1, "snapshotThreshold must be >= 0, was -1");
