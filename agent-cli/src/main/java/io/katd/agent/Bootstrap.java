@@ -96,7 +96,7 @@ final class Bootstrap {
             return Member.start(c, identity);
         }
         if (MemberIdentity.present(dir)) {
-            throw new IllegalStateException("data directory " + dir + " holds a Raft log but no "
+            throw new UntrustedDataException("data directory " + dir + " holds a Raft log but no "
                     + MemberIdentity.FILE + ": it is damaged; refusing to start");
         }
         if (!c.explicit().contains("initialCluster")) {

@@ -51,6 +51,18 @@ public final class Katd implements Callable<Integer> {
                 err.flush();
                 return USAGE;
             }
+            if (e instanceof UntrustedDataException) {
+                // An expected refusal: the message says what is wrong and what to do.
+                err.println("katd: " + e.getMessage());
+                err.flush();
+                return FAILURE;
+            }
+            if (e instanceof io.katd.raft.storage.CorruptLogException) {
+                err.println("katd: refusing to start, the Raft log cannot be trusted: "
+                        + e.getMessage());
+                err.flush();
+                return FAILURE;
+            }
             if (e instanceof ClientException) {
                 err.println("katd: " + e.getMessage());
                 err.flush();

@@ -171,7 +171,7 @@ final class Member implements AutoCloseable {
         RocksDurableLog log = RocksDurableLog.open(dir);
         if (log.isEmpty() && LogStartedMarker.present(dataDir)) {
             log.close();
-            throw new IllegalStateException("data directory " + dataDir + " belongs to "
+            throw new UntrustedDataException("data directory " + dataDir + " belongs to "
                     + who + ", but its Raft log in " + dir + " is empty though it was written"
                     + " to before (" + LogStartedMarker.FILE + " exists): the log was lost or"
                     + " wiped. Refusing to start: a member that forgot what it acknowledged"

@@ -100,6 +100,17 @@ class BootstrapTest {
                 .hasMessageContaining("its Raft log in " + dir.resolve(Member.RAFT_DIR)
                         + " is empty though it was written to before")
                 .hasMessageContaining("the log was lost or wiped");
+        // katd start says so in one line, without a stack trace, and exits with 1.
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Katd.commandLine();
+        cl.setErr(new java.io.PrintWriter(err));
+        int exit = cl.execute("start", "--data-dir", dir.toString(), "--name", "solo",
+                "--listen-peer-urls", "http://127.0.0.1:" + Ports.free(),
+                "--listen-client-urls", "http://127.0.0.1:" + Ports.free(),
+                "--listen-metrics-urls", "http://127.0.0.1:" + Ports.free());
+        assertThat(exit).isEqualTo(Katd.FAILURE);
+        assertThat(err.toString()).startsWith("katd: data directory " + dir)
+                .contains("the log was lost or wiped").doesNotContain("\tat ");
     }
 
     @Test
