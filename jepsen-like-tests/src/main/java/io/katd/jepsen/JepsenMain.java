@@ -72,7 +72,7 @@ public final class JepsenMain {
         + " [--scenario FILE] [--out DIR]");
     err.println("       jepsen check HISTORY [--model kv|register] [--timeout-seconds T]");
     err.println("       jepsen process [--nodes 3|5] [--duration 60s] [--faults kill,pause,"
-        + "partition,flapping,delay,reset,half-open,garbage,membership] [--workload register]"
+        + "slow,partition,flapping,delay,reset,half-open,garbage,membership] [--workload register]"
         + " [--seed S] [--snapshot-threshold N] [--jar PATH] [--out DIR]");
     return USAGE;
   }

@@ -21,6 +21,8 @@ public final class FaultPlan {
     KILL,
     /** SIGSTOP a member, SIGCONT it when the window closes. */
     PAUSE,
+    /** SIGSTOP and SIGCONT a member in a duty cycle for the window: a slow node. */
+    SLOW,
     /** Network partitions: isolate the leader, majority/minority, one-way, bridge. */
     PARTITION,
     /** Links of one member that alternate pass and blackhole. */

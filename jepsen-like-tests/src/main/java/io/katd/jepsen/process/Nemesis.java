@@ -42,9 +42,9 @@ final class Nemesis implements Runnable {
     this.sampler = sampler;
     this.log = log;
     this.nowMillis = () -> log.nowMicros() / 1000;
-    for (String c : List.of("kills", "restarts", "pauses", "partitions", "flapping",
-        "delays", "resets", "halfOpen", "badPeerConnections", "memberAdds", "memberRemoves",
-        "leaderRemovals", "membershipSkips", "changesDuringPartition")) {
+    for (String c : List.of("kills", "restarts", "pauses", "slows", "slowStops", "partitions",
+        "flapping", "delays", "resets", "halfOpen", "badPeerConnections", "memberAdds",
+        "memberRemoves", "leaderRemovals", "membershipSkips", "changesDuringPartition")) {
       counters.put(c, 0L);
     }
   }
@@ -60,7 +60,11 @@ final class Nemesis implements Runnable {
   }
 
   synchronized void count(String counter) {
-    counters.merge(counter, 1L, Long::sum);
+    count(counter, 1);
+  }
+
+  private synchronized void count(String counter, long n) {
+    counters.merge(counter, n, Long::sum);
   }
 
   void stop() {
@@ -150,6 +154,21 @@ final class Nemesis implements Runnable {
         return () -> {
           cluster.resume(m.name());
           log.note("resumed " + m.name());
+        };
+      }
+      case SLOW -> {
+        SlowProcess slow = SlowProcess.start(cluster, m.name(), r);
+        count("slows");
+        rows(w, List.of(m.row()));
+        return () -> {
+          try {
+            slow.close();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          count("slowStops", slow.cycles());
+          log.note(m.name() + " runs at full speed again after " + slow.cycles()
+              + " stops");
         };
       }
       case PARTITION -> {

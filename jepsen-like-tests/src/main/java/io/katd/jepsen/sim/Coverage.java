@@ -22,6 +22,8 @@ public final class Coverage {
     WIPED_DIRS_DETECTED(true),
     DIRECTORY_CHANGES_LOST(true),
     PAUSES(true),
+    /** Syncs that kept a node with a slow disk blocked. */
+    SLOW_SYNCS(true),
     CLOCK_JUMPS(true),
     UNCOMMITTED_TRUNCATIONS(true),
     SNAPSHOTS_INSTALLED(true),

@@ -28,6 +28,11 @@ public enum FaultKind {
   CRASH,
   /** Process paused (SIGSTOP) longer than the election timeout, then resumed. */
   PAUSE,
+  /**
+   * A slow node: for a while each sync it needs keeps it blocked (no ticks, messages or
+   * requests) for milliseconds up to beyond the election timeout.
+   */
+  SLOW_NODE,
   /** A crash that tears the last unsynced write. */
   TORN_WRITE,
   /** An fsync that fails: the node must stop. */

@@ -74,6 +74,7 @@ final class Nemesis {
       case CRASH -> crash(false);
       case TORN_WRITE -> crash(true);
       case PAUSE -> pause();
+      case SLOW_NODE -> slow();
       case FSYNC_ERROR -> {
         SimNode n = sim.pickRunning(random);
         if (n != null && sim.downCount() < sim.maxDown()) {
@@ -179,6 +180,24 @@ final class Nemesis {
     });
   }
 
+  private void slow() {
+    SimNode n = random.nextBoolean() ? sim.leader() : sim.pickRunning(random);
+    if (n == null || n.slowSyncMicros > 0) {
+      return;
+    }
+    long syncMicros = 1_000 + random.nextLong(sim.electionMicros() * 3 / 2);
+    long d = duration() * 2;
+    n.slowSyncMicros = syncMicros;
+    sim.recorder.band("slow disk, sync " + syncMicros / 1000 + "ms", String.valueOf(n.id),
+        sim.loop.now(), sim.loop.now() + d);
+    int inc = n.incarnation;
+    sim.loop.after(d, () -> {
+      if (n.incarnation == inc) {
+        n.slowSyncMicros = 0;
+      }
+    });
+  }
+
   private void bitFlip() {
     // Corruption on one node only: a minority, so no acknowledged data is lost.
     SimNode n = sim.pickRunning(random);
@@ -213,9 +232,13 @@ final class Nemesis {
     }
   }
 
-  /** Ends every fault: partitions, clogs, pauses and spikes; crashed nodes restart. */
+  /**
+   * Ends every fault: partitions, clogs, pauses, slow disks and spikes; crashed nodes
+   * restart.
+   */
   void healAll() {
     storage.healAll();
+    sim.nodeIds().forEach(id -> sim.node(id).slowSyncMicros = 0);
     healPartition();
     sim.network.releaseClogs();
     sim.network.dropRate = 0;

@@ -71,6 +71,10 @@ final class SimNode {
   private final SplittableRandom random;
   Status status = Status.UP;
   boolean paused;
+  // A slow disk: each sync that the Ready needs keeps the process blocked this long.
+  long slowSyncMicros;
+  // Blocked in a slow sync: the Ready is written, its messages and applies wait.
+  private boolean blockedInSync;
   int incarnation;
   CrashPoint crashPoint;
   boolean tearOnCrash;
@@ -113,7 +117,7 @@ final class SimNode {
   }
 
   boolean canRun() {
-    return status == Status.UP && !paused;
+    return status == Status.UP && !paused && !blockedInSync;
   }
 
   boolean isLeader() {
@@ -226,7 +230,7 @@ final class SimNode {
     if (inc != incarnation || status != Status.UP) {
       return;
     }
-    if (paused) {
+    if (paused || blockedInSync) {
       inbox.add(task);
       return;
     }
@@ -250,12 +254,13 @@ final class SimNode {
 
   void resume() {
     paused = false;
-    List<Runnable> held = new ArrayList<>(inbox);
-    inbox.clear();
-    for (Runnable r : held) {
-      if (canRun()) {
-        guarded(r);
-      }
+    runHeld();
+  }
+
+  /** Runs what arrived while the process could not, in order, until it blocks again. */
+  private void runHeld() {
+    while (canRun() && !inbox.isEmpty()) {
+      guarded(inbox.remove(0));
     }
     if (canRun()) {
       guarded(this::process);
@@ -322,18 +327,50 @@ final class SimNode {
         if (!persist(rd)) {
           return;
         }
-        for (Message m : rd.messages()) {
-          observeReply(m);
-          sim.network.send(m);
+        if (slowSyncMicros > 0 && rd.mustSync()) {
+          blockInSync(rd);
+          return;
         }
-        apply(rd);
-        raw.advance(rd);
-        maybeCompact();
+        finish(rd);
       }
       serveReads();
     } finally {
       processing = false;
     }
+  }
+
+  /** Sends a persisted Ready's messages, applies its committed entries and advances. */
+  private void finish(Ready rd) {
+    for (Message m : rd.messages()) {
+      observeReply(m);
+      sim.network.send(m);
+    }
+    apply(rd);
+    raw.advance(rd);
+    maybeCompact();
+  }
+
+  /**
+   * The sync returns only after the slow disk's delay: until then the process does nothing
+   * else (no ticks, no messages, no client requests), as a thread stuck in fsync would.
+   * The Ready is durable already; a crash meanwhile loses nothing it promised.
+   */
+  private void blockInSync(Ready rd) {
+    blockedInSync = true;
+    sim.coverage.add(Counter.SLOW_SYNCS);
+    int inc = incarnation;
+    sim.loop.after(slowSyncMicros, () -> {
+      if (inc != incarnation || status != Status.UP) {
+        return;
+      }
+      blockedInSync = false;
+      if (paused) {
+        inbox.add(0, () -> finish(rd)); // Stopped meanwhile: finishes first on SIGCONT.
+        return;
+      }
+      guarded(() -> finish(rd));
+      runHeld();
+    });
   }
 
   private void observeRole(Ready rd) {
@@ -696,6 +733,8 @@ final class SimNode {
     raw = null;
     status = Status.DOWN;
     paused = false;
+    blockedInSync = false;
+    slowSyncMicros = 0;
     inbox.clear();
     proposals.clear();
     reads.clear();

@@ -45,22 +45,23 @@ class FaultPlanTest {
   }
 
   @Test
-  void aMinuteOfKillPausePartitionHasRoomForEachOfThem() {
-    List<FaultPlan.Fault> three = List.of(FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE,
-        FaultPlan.Fault.PARTITION);
-    RunOptions o = new RunOptions(3, java.time.Duration.ofSeconds(60), three, 7,
+  void aMinuteOfKillPauseSlowPartitionHasRoomForEachOfThem() {
+    List<FaultPlan.Fault> four = List.of(FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE,
+        FaultPlan.Fault.SLOW, FaultPlan.Fault.PARTITION);
+    RunOptions o = new RunOptions(3, java.time.Duration.ofSeconds(60), four, 7,
         java.nio.file.Path.of("katd.jar"), RunOptions.DEFAULT_ROOT, 3, 8);
     for (long seed = 1; seed <= 50; seed++) {
-      List<FaultPlan.Window> plan = FaultPlan.draw(seed, three, 3, o.warmUpMillis(),
+      List<FaultPlan.Window> plan = FaultPlan.draw(seed, four, 3, o.warmUpMillis(),
           o.faultsEndMillis());
-      assertThat(plan).extracting(FaultPlan.Window::fault).containsAll(three);
+      assertThat(plan).extracting(FaultPlan.Window::fault).containsAll(four);
     }
   }
 
   @Test
   void faultNamesParseAndUnknownOnesAreRefused() {
-    assertThat(RunOptions.parseFaults("kill,pause,partition")).containsExactly(
-        FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION);
+    assertThat(RunOptions.parseFaults("kill,pause,slow,partition")).containsExactly(
+        FaultPlan.Fault.KILL, FaultPlan.Fault.PAUSE, FaultPlan.Fault.SLOW,
+        FaultPlan.Fault.PARTITION);
     assertThat(RunOptions.parseFaults("none")).isEmpty();
     assertThatThrownBy(() -> RunOptions.parseFaults("kill,meteor"))
         .hasMessageContaining("unknown fault meteor");

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CI process run: a minute of register workload on three katd processes while the
- * nemesis kills, pauses and partitions members. The run must be valid, and the faults must
- * really have happened, or the run proved less than it claims.
+ * nemesis kills, pauses, slows down and partitions members. The run must be valid, and the
+ * faults must really have happened, or the run proved less than it claims.
  */
 class ProcessRunIT {
   static Path jar() {
@@ -21,18 +21,20 @@ class ProcessRunIT {
 
   static RunOptions options(Path jar) {
     return new RunOptions(3, Duration.ofSeconds(60), List.of(FaultPlan.Fault.KILL,
-        FaultPlan.Fault.PAUSE, FaultPlan.Fault.PARTITION), 7, jar,
+        FaultPlan.Fault.PAUSE, FaultPlan.Fault.SLOW, FaultPlan.Fault.PARTITION), 7, jar,
         RunOptions.DEFAULT_ROOT, 3, 8);
   }
 
   @Test
-  void aMinuteOfKillsPausesAndPartitionsOnThreeNodesIsValid() throws Exception {
+  void aMinuteOfKillsPausesSlowdownsAndPartitionsOnThreeNodesIsValid() throws Exception {
     RunOutcome r = ProcessRun.run(options(jar()), System.out);
 
     assertThat(r.valid()).as("verdict of %s", r).isTrue();
     assertThat(r.count("kills")).as("kills").isPositive();
     assertThat(r.count("restarts")).as("restarts").isPositive();
     assertThat(r.count("pauses")).as("pauses").isPositive();
+    assertThat(r.count("slows")).as("slow windows").isPositive();
+    assertThat(r.count("slowStops")).as("stops of a slowed member").isGreaterThan(10);
     assertThat(r.count("partitions")).as("partitions").isPositive();
     assertThat(r.count("leaderChanges")).as("leader changes").isPositive();
     assertThat(r.count("proxyDroppedChunks")).as("bytes the partitions dropped").isPositive();
