@@ -136,10 +136,11 @@ public final class RocksDurableLog implements DurableLog {
             RocksDurableLog log = new RocksDurableLog(rocks,
                     LogLoader.load(rocks, tailCacheBytes), runBytesMax);
             LOG.info("opened the raft log in {} in {} ms: entries {}..{}, snapshot at {},"
-                    + " term {}, vote {}, commit {}", directory,
+                    + " term {}, vote {}, commit {}; flushes {}", directory,
                     (System.nanoTime() - startNanos) / 1_000_000, log.firstIndex(),
                     log.lastIndex(), log.snapshot.getMetadata().getIndex(),
-                    log.hardState.getTerm(), log.hardState.getVote(), log.hardState.getCommit());
+                    log.hardState.getTerm(), log.hardState.getVote(), log.hardState.getCommit(),
+                    rocks.directFlushes() ? "by direct I/O" : "through the page cache");
             return log;
         } catch (IOException | RuntimeException e) {
             try {

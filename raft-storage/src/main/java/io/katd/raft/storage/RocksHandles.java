@@ -1,8 +1,11 @@
 package io.katd.raft.storage;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -88,6 +91,7 @@ final class RocksHandles implements AutoCloseable {
                 .setParanoidChecks(true)
                 .setMaxTotalWalSize(WAL_BYTES_MAX)
                 .setBytesPerSync(BACKGROUND_BYTES_PER_SYNC)
+                .setUseDirectIoForFlushAndCompaction(supportsDirectIo(directory))
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2);
         if (statistics != null) {
@@ -116,6 +120,32 @@ final class RocksHandles implements AutoCloseable {
             cfOptions.close();
             dbOptions.close();
             throw failure(directory, CorruptLogException.NO_INDEX, "opening RocksDB", e);
+        }
+    }
+
+    /** Whether flushes and compactions write around the page cache. */
+    boolean directFlushes() {
+        return dbOptions.useDirectIoForFlushAndCompaction();
+    }
+
+    /**
+     * Whether files in the directory can be opened for direct I/O. Flushes and compactions
+     * then write their files around the page cache: a growing log writes every entry twice
+     * (to the WAL, then in the file its memtable is flushed to), and through the page cache
+     * that second copy costs the kernel's copying, dirty-page write-back and cache pressure,
+     * which the WAL syncs that acknowledge appends wait behind. Some file systems refuse
+     * O_DIRECT (tmpfs before Linux 6.6, some FUSE file systems); there RocksDB would fail
+     * its flushes, so they keep the page cache.
+     */
+    static boolean supportsDirectIo(Path directory) throws IOException {
+        Path probe = Files.createTempFile(directory, ".direct-io-probe", "");
+        try (FileChannel ignored = FileChannel.open(probe, StandardOpenOption.WRITE,
+                ExtendedOpenOption.DIRECT)) {
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 
