@@ -30,8 +30,13 @@ final class WatchSession {
   private long nextRevision;
   private List<WatchStream.Delivery> deliveries = new ArrayList<>();
   private SimNode node;
-  private long watchId;
   private int connection;
+  // The watch last registered, and the member process (node, incarnation) whose hub holds
+  // it: ids are unique only within one hub, and a registration may run long after the
+  // connect that asked for it (a member blocked in a slow sync holds it back).
+  private SimNode watchNode;
+  private int watchIncarnation;
+  private long watchId;
   private int streams;
   private boolean open;
 
@@ -83,8 +88,15 @@ final class WatchSession {
         sim.loop.after(20_000, this::reconnect);
         return;
       }
-      n.onNode(inc, () -> watchId = n.sm.watchHub().watch(WatchRequest.prefix(
-          ByteString.copyFromUtf8(prefix)).fromRevision(from), resp -> onResponse(conn, resp)));
+      n.onNode(inc, () -> {
+        if (conn != connection) {
+          return; // The client moved on before the member got to the request.
+        }
+        watchId = n.sm.watchHub().watch(WatchRequest.prefix(ByteString.copyFromUtf8(prefix))
+            .fromRevision(from), resp -> onResponse(conn, resp));
+        watchNode = n;
+        watchIncarnation = inc;
+      });
     });
   }
 
@@ -164,10 +176,7 @@ final class WatchSession {
       return;
     }
     SimNode old = node;
-    if (old != null && old.canRun()) {
-      long oldId = watchId;
-      old.sm.watchHub().cancel(oldId);
-    }
+    cancelWatch();
     connection++;
     SimNode n = sim.pickNode(random, old);
     if (n == null) {
@@ -180,6 +189,17 @@ final class WatchSession {
     };
     sim.coverage.add(Counter.WATCH_RESUMES);
     connect(n, from);
+  }
+
+  /** Asks the member holding the registered watch to cancel it; it does so in its own time. */
+  private void cancelWatch() {
+    SimNode holder = watchNode;
+    if (holder == null) {
+      return;
+    }
+    long id = watchId;
+    watchNode = null;
+    holder.onNode(watchIncarnation, () -> holder.sm.watchHub().cancel(id));
   }
 
   void onNodeDown(SimNode n) {
