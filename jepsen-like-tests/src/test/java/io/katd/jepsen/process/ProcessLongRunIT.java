@@ -24,7 +24,7 @@ class ProcessLongRunIT {
     RunOutcome r = ProcessRun.run(options, System.out);
 
     assertThat(r.valid()).as("verdict of %s", r).isTrue();
-    for (String counter : List.of("kills", "restarts", "pauses", "partitions", "flapping",
+    for (String counter : List.of("kills", "restarts", "pauses", "slows", "partitions", "flapping",
         "delays", "resets", "halfOpen", "badPeerConnections", "memberAdds", "memberRemoves",
         "leaderChanges")) {
       assertThat(r.count(counter)).as(counter).isPositive();
