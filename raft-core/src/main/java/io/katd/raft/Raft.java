@@ -71,6 +71,8 @@ final class Raft {
     int electionElapsed;
     int heartbeatElapsed;
     int randomizedElectionTimeout;
+    // Started from a disk that knew a term: the node may have acknowledged a leader before.
+    private boolean restarted;
     // Every tick() since the node started, never reset: the leader's clock for its lease.
     // Starts at 1 so that a send tick of 0 can mean "never acknowledged".
     long ticks = 1;
@@ -104,6 +106,7 @@ final class Raft {
         if (config.applied() > 0) {
             raftLog.appliedTo(config.applied());
         }
+        restarted = term > 0;
         becomeFollower(term, NONE);
         log.info("{} started: term={} commit={} applied={} lastIndex={} lastTerm={} config={}",
                 id, term, raftLog.committed(), raftLog.applied(), raftLog.lastIndex(),
@@ -593,8 +596,8 @@ final class Raft {
         MessageType t = m.getType();
         if (t == MsgVote || t == MsgPreVote) {
             boolean force = m.getContext().equals(CAMPAIGN_TRANSFER);
-            boolean inLease = config.checkQuorum() && lead != NONE
-                    && electionElapsed < config.electionTicks();
+            boolean inLease = config.checkQuorum() && (lead != NONE
+                    && electionElapsed < config.electionTicks() || inStartupLease());
             if (!force && inLease) {
                 // Leader stickiness: we heard from a live leader within the minimum
                 // election timeout, so this candidate cannot be needed (thesis 4.2.3).
@@ -617,6 +620,19 @@ final class Raft {
                 || t == MessageType.MsgSnap;
         becomeFollower(m.getTerm(), fromLeader ? m.getFrom() : NONE);
         return true;
+    }
+
+    /**
+     * LEASE_BASED: a node that restarted cannot know whether it acknowledged a leader's
+     * heartbeat right before it stopped, and that leader may be counting on it for its
+     * lease; so for its first {@code electionTicks} ticks it treats vote requests as a
+     * follower that just heard from a leader does. Costs at most one election timeout
+     * before a restarted node's vote counts. A node whose disk knew no term never
+     * acknowledged anything and votes at once, as in etcd-raft.
+     */
+    private boolean inStartupLease() {
+        return restarted && readOnly.option() == ReadOnlyOption.LEASE_BASED
+                && ticks <= config.electionTicks();
     }
 
     private void handleLowerTerm(Message m) {

@@ -31,10 +31,13 @@ public enum ReadOnlyOption {
      * margin)} times a follower's: one tick of the margin covers the tick phase, the rest
      * covers drift (with 10 election ticks and a margin of 2, a leader tick period up to
      * 12.5% longer, i.e. a leader clock up to 11% slow). A leader clock running fast only
-     * shortens the lease. Beyond that bound a lease read may be stale. Not
-     * covered: a voter that crashes and restarts forgets when it last heard from the
-     * leader and may vote at once, which cuts the lease short; use SAFE where a crash
-     * within a lease must not cost linearizability.
+     * shortens the lease. Beyond that bound a lease read may be stale.
+     *
+     * <p>A voter that restarts forgets when it last heard from the leader; so that it cannot
+     * cut a lease short by voting at once, a node that starts from a disk that knew a term
+     * ignores vote requests (as a follower in contact with a leader does) for its first
+     * {@code electionTicks} ticks. A restarted voter's vote therefore counts one election
+     * timeout later than under SAFE.
      */
     LEASE_BASED
 }

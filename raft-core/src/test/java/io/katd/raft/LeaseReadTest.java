@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.katd.proto.raft.ConfState;
 import io.katd.proto.raft.Entry;
+import io.katd.proto.raft.HardState;
 import io.katd.proto.raft.Message;
 import io.katd.proto.raft.MessageType;
 import io.katd.proto.raft.Snapshot;
@@ -192,6 +193,56 @@ class LeaseReadTest {
         assertThat(r.msgs).anyMatch(m -> m.getType() == MessageType.MsgTimeoutNow);
         ack(r, 2, heartbeat(r));
         assertThat(r.leaseHeld()).isFalse();
+    }
+
+    /**
+     * Node 3 of {1, 2, 3}, restarted from its disk at term 4 with the given read-only
+     * option: it knows no leader, and cannot know whether it acked one just before.
+     */
+    private static Raft restartedFollower(ReadOnlyOption option) {
+        MemoryStorage s = new MemoryStorage();
+        s.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+                .setIndex(5).setTerm(3).setConfState(cs(List.of(1L, 2L, 3L), List.of())))
+                .build());
+        s.setHardState(HardState.newBuilder().setTerm(4).setCommit(5).build());
+        Config c = Config.builder(3).random(new SplittableRandom(1)).electionTicks(ELECTION)
+                .heartbeatTicks(1).checkQuorum(true).readOnlyOption(option)
+                .leaseDriftMarginTicks(MARGIN).build();
+        return new Raft(c, s);
+    }
+
+    /** Steps a vote request of node 2 at {@code term}; returns node 3's answer, or null. */
+    private static Message voteFor2(Raft r, long term) {
+        r.msgs.clear();
+        r.msgsAfterAppend.clear();
+        r.step(Message.newBuilder().setType(MessageType.MsgVote).setFrom(2).setTo(3)
+                .setTerm(term).setIndex(5).setLogTerm(3).build());
+        return java.util.stream.Stream.concat(r.msgs.stream(), r.msgsAfterAppend.stream())
+                .filter(m -> m.getType() == MessageType.MsgVoteResp)
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void aRestartedVoterKeepsTheLeaseItMayHaveAckedForAnElectionTimeout() {
+        Raft r = restartedFollower(ReadOnlyOption.LEASE_BASED);
+        for (int i = 0; i < ELECTION - 1; i++) {
+            r.tick();
+        }
+        assertThat(voteFor2(r, 5)).as("a vote within the first election timeout").isNull();
+        assertThat(r.term).isEqualTo(4);
+        r.tick();
+        Message granted = voteFor2(r, 6);
+        assertThat(granted).as("a vote after a whole election timeout").isNotNull();
+        assertThat(granted.getReject()).isFalse();
+        assertThat(r.term).isEqualTo(6);
+    }
+
+    @Test
+    void withoutLeaseReadsARestartedVoterVotesAtOnceAsInEtcdRaft() {
+        Raft r = restartedFollower(ReadOnlyOption.SAFE);
+        Message granted = voteFor2(r, 5);
+        assertThat(granted).isNotNull();
+        assertThat(granted.getReject()).isFalse();
     }
 
     @Test
