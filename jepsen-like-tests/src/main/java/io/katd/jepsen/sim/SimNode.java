@@ -368,7 +368,14 @@ final class SimNode {
         inbox.add(0, () -> finish(rd)); // Stopped meanwhile: finishes first on SIGCONT.
         return;
       }
-      guarded(() -> finish(rd));
+      guarded(() -> {
+        processing = true; // As in process(): no Ready handling nested in this one.
+        try {
+          finish(rd);
+        } finally {
+          processing = false;
+        }
+      });
       runHeld();
     });
   }
